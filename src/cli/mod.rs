@@ -1,0 +1,34 @@
+//! Command-line front end (clap). Exit codes: 0 success, 1 the input is unusable or a check
+//! failed, 2 usage errors (clap's own code for bad arguments).
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod inspect;
+
+#[derive(Parser)]
+#[command(name = "mm3gw", version, about = "MM3 interworking gateway: MM4 <-> T.37 fax mail and VPIM voice mail")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show what a message is: kind, information elements, parts, slides, findings.
+    Inspect(inspect::Args),
+}
+
+/// Parses the command line and runs the subcommand.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Inspect(args) => inspect::run(args),
+    }
+}
+
+/// Prints an error the way every subcommand does and returns the usage/IO exit code.
+pub(crate) fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("mm3gw: {msg}");
+    ExitCode::from(code)
+}

@@ -1,0 +1,15 @@
+//! mm3gw — the MM3 interworking function of an MMS center (3GPP TS 23.140 §8.3, Annex D).
+//!
+//! # Layout
+//! A pure core and a thin I/O shell (see `README.md`, "Architecture"):
+//! - [`mm`]: the Multimedia Message model; MM4 parse/emit (forward, delivery and read-reply
+//!   reports, each .REQ and .RES); SMIL; MMS addresses.
+//! - [`config`]: profiles and the gateway configuration (TOML), with an embedded default.
+//! - [`cli`]: the command-line front end; each subcommand is a thin shell over the core.
+//!
+//! Nothing outside `cli` and (later) `gateway` touches files, sockets, clocks or randomness.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod config;
+pub mod mm;

@@ -1,0 +1,1 @@
+//! The Multimedia Message model and the MM4 format.
