@@ -1,1 +1,3 @@
 //! The Multimedia Message model and the MM4 format.
+pub mod address;
+pub mod smil;
