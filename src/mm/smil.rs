@@ -680,7 +680,10 @@ fn to_utf8(xml: &[u8]) -> Result<Cow<'_, [u8]>, SmilError> {
 /// into following `par`s with the same `dur`, so nothing is dropped and every `par` is valid.
 /// `ref` media (outside the profile) are written as `<ref>` in the `par` they were in.
 ///
-/// For a presentation that fits the profile, `parse(write(p)) == p`.
+/// For a presentation that fits the profile, `parse(write(p)) == p`: regions only `Image` and
+/// `Text`, media regions naming one of them, slides within the per-`par` limits, values without
+/// leading or trailing whitespace, and a `dur` on every slide whose media carry an `end` (a
+/// `par` without `dur` is read as lasting until its last `end`).
 pub fn write(p: &Presentation) -> String {
     let mut out = String::new();
     // Writing into a String cannot fail.
