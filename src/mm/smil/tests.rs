@@ -181,6 +181,9 @@ fn lengths_and_fit() {
 
 /// Real-world deviations, each with the slides it must produce as `(kind, src)` per slide and
 /// the slide durations.
+/// Slides as `(dur_ms, [(kind, src)])`, for compact comparisons.
+type Slides = Vec<(Option<u32>, Vec<(MediaKind, String)>)>;
+
 #[test]
 fn tolerated_deviations() {
     type Expect = &'static [(Option<u32>, &'static [(MediaKind, &'static str)])];
@@ -274,12 +277,12 @@ fn tolerated_deviations() {
     ];
     for (name, xml, expected) in cases {
         let p = parse_ok(xml);
-        let got: Vec<(Option<u32>, Vec<(MediaKind, String)>)> = p
+        let got: Slides = p
             .slides
             .iter()
             .map(|s| (s.dur_ms, s.media.iter().map(|m| (m.kind, m.src.clone())).collect()))
             .collect();
-        let want: Vec<(Option<u32>, Vec<(MediaKind, String)>)> = expected
+        let want: Slides = expected
             .iter()
             .map(|(d, m)| (*d, m.iter().map(|(k, s)| (*k, (*s).to_owned())).collect()))
             .collect();
@@ -373,7 +376,8 @@ fn encodings() {
 #[test]
 fn errors() {
     let limits = SmilLimits::default();
-    let cases: &[(&str, fn(&SmilError) -> bool)] = &[
+    type Check = fn(&SmilError) -> bool;
+    let cases: &[(&str, Check)] = &[
         ("", |e| *e == SmilError::Empty),
         ("   \n", |e| *e == SmilError::Empty),
         ("just text", |e| *e == SmilError::Empty),
