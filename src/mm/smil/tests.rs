@@ -604,6 +604,16 @@ fn derive_rule() {
             vec![part("text/plain", None, None), part("image/jpeg", Some("a b%c"), None)],
             &[&[(Text, "#part0"), (Image, "cid:a%20b%25c")]],
         ),
+        (
+            "duplicate ids fall back to the location, then to the index",
+            vec![
+                part("image/jpeg", Some("x"), Some("a.jpg")),
+                part("image/jpeg", Some("<x>"), Some("b.jpg")),
+                part("image/jpeg", Some("x"), Some("a.jpg")),
+                part("text/plain", None, Some("%41.txt")),
+            ],
+            &[&[(Image, "cid:x")], &[(Image, "b.jpg")], &[(Image, "#part2"), (Text, "%41.txt")]],
+        ),
     ];
     for (name, parts, expected) in cases {
         let p = derive(parts);
@@ -618,11 +628,14 @@ fn derive_rule() {
             .collect();
         assert_eq!(got, want, "case {name:?}");
         assert!(p.slides.iter().all(|s| s.dur_ms == Some(DEFAULT_SLIDE_MS)), "{name}");
-        // Every derived src leads back to its part.
-        for m in p.slides.iter().flat_map(|s| &s.media) {
-            let index = resolve(&m.src, parts).unwrap_or_else(|| panic!("{name}: {}", m.src));
-            assert!(!parts[index].content_type.ends_with("smil"), "{name}");
-        }
+        // Every derived src leads back to its own part: all parts but the SMIL, in order.
+        let resolved: Vec<Option<usize>> =
+            p.slides.iter().flat_map(|s| &s.media).map(|m| resolve(&m.src, parts)).collect();
+        let own: Vec<Option<usize>> = (0..parts.len())
+            .filter(|&i| !parts[i].content_type.ends_with("smil"))
+            .map(Some)
+            .collect();
+        assert_eq!(resolved, own, "{name}");
         // And the written SMIL is read back the same.
         assert_eq!(parse_ok(&write(&p)), p, "{name}");
     }
