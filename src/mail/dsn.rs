@@ -292,8 +292,12 @@ pub fn parse(raw: &[u8], limits: &super::Limits) -> Result<Dsn, Error> {
                     let starts = matches!(lname.as_str(), "final-recipient" | "original-recipient");
                     let repeated = current.as_ref().is_some_and(|r| match lname.as_str() {
                         "final-recipient" => r.final_recipient.is_some(),
+                        // Postfix writes Final- before Original-Recipient; a new
+                        // Original-Recipient opens a block only once this one has an Action.
                         "original-recipient" => {
-                            r.original_recipient.is_some() || r.final_recipient.is_some()
+                            r.original_recipient.is_some()
+                                || r.final_recipient.is_some()
+                                    && r.action != Action::Other(String::new())
                         }
                         _ => false,
                     });
