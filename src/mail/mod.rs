@@ -496,7 +496,8 @@ mod tests {
 
     #[test]
     fn importance_preferred_over_x_priority() {
-        let cases: [(&[(&str, &str)], Option<Importance>); 7] = [
+        type Case<'a> = (&'a [(&'a str, &'a str)], Option<Importance>);
+        let cases: [Case; 7] = [
             (&[("Importance", "High")], Some(Importance::High)),
             (&[("importance", " low (bulk)")], Some(Importance::Low)),
             (&[("X-Priority", "1 (Highest)")], Some(Importance::High)),
