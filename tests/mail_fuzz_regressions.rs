@@ -33,7 +33,29 @@ fn exercise(data: &[u8]) {
         }
     }
     if let Ok(m) = mdn::parse(data, &limits) {
-        let _ = (m.read_status(), m.disposition.is_error(), m.disposition.value());
+        let _ = (m.read_status(), m.disposition.is_error());
+        // As in the fuzz target: a disposition with clean tokens must build and read back.
+        let clean = |s: &str| s.bytes().all(|b| b.is_ascii_graphic() && !b";/,(".contains(&b));
+        let d = &m.disposition;
+        if clean(d.kind.as_str()) && d.modifiers.iter().all(|x| clean(x)) {
+            let report = mdn::MdnReport {
+                head: mail::Head::new(mail::Mailbox::new("a@example.net"), 0, "id@example.net"),
+                notification_to: "b@example.net".into(),
+                reporting_ua: "example.net".into(),
+                mdn_gateway: None,
+                original_recipient: None,
+                final_recipient: "a@example.net".into(),
+                original_message_id: None,
+                disposition: d.clone(),
+                human_text: String::new(),
+            };
+            let built = mdn::build(&report).expect("a clean disposition builds");
+            let again = mdn::parse(&built.bytes, &Limits::default()).expect("our MDN parses");
+            assert_eq!(
+                (&again.disposition.kind, &again.disposition.modifiers),
+                (&d.kind, &d.modifiers)
+            );
+        }
     }
     if let Ok(v) = vpim::parse(data, &limits) {
         let _ = (v.refusal(), v.spoken_name(), v.message_audio());

@@ -8,7 +8,12 @@ use mm3gw::mm;
 
 fuzz_target!(|data: &[u8]| {
     let limits = Limits {
-        mime: mm::Limits { max_message_bytes: 1 << 20, max_parts: 64, max_depth: 8, max_recipients: 64 },
+        mime: mm::Limits {
+            max_message_bytes: 1 << 20,
+            max_parts: 64,
+            max_depth: 8,
+            max_recipients: 64,
+        },
         max_report_recipients: 32,
         max_report_part_bytes: 64 * 1024,
     };
@@ -48,7 +53,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let Ok(built) = dsn::build(&report) else { return };
     let again = dsn::parse(&built.bytes, &Limits::default()).expect("our DSN parses");
-    let got: Vec<_> = again.recipients.iter().map(|r| (r.action.as_str().to_string(), r.status)).collect();
-    let want: Vec<_> = recipients.iter().map(|r| (r.action.as_str().to_string(), Some(r.status))).collect();
+    let got: Vec<_> =
+        again.recipients.iter().map(|r| (r.action.as_str().to_string(), r.status)).collect();
+    let want: Vec<_> =
+        recipients.iter().map(|r| (r.action.as_str().to_string(), Some(r.status))).collect();
     assert_eq!(got, want);
 });

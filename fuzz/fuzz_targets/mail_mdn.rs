@@ -8,7 +8,12 @@ use mm3gw::mm;
 
 fuzz_target!(|data: &[u8]| {
     let limits = Limits {
-        mime: mm::Limits { max_message_bytes: 1 << 20, max_parts: 64, max_depth: 8, max_recipients: 64 },
+        mime: mm::Limits {
+            max_message_bytes: 1 << 20,
+            max_parts: 64,
+            max_depth: 8,
+            max_recipients: 64,
+        },
         max_report_recipients: 32,
         max_report_part_bytes: 64 * 1024,
     };

@@ -115,9 +115,11 @@ impl Disposition {
 
     /// The field value, e.g. `manual-action/MDN-sent-automatically; displayed`.
     pub fn value(&self) -> String {
+        // Only the two registered modes are written: whatever else a peer sent (or nothing)
+        // reads as automatic.
         let action = match self.action_mode.as_str() {
-            "" => "automatic-action",
-            other => other,
+            "manual-action" => "manual-action",
+            _ => "automatic-action",
         };
         let sending = match self.sending_mode.to_ascii_lowercase().as_str() {
             "mdn-sent-manually" => "MDN-sent-manually",
