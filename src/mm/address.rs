@@ -203,20 +203,6 @@ impl fmt::Display for MmsAddress {
     }
 }
 
-impl FromStr for MmsAddress {
-    type Err = AddressError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-/// Serialised in its canonical header form.
-impl Serialize for MmsAddress {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
 /// The `addr-spec` of a header value: the part in `<>` when there is one (a display name, quoted
 /// or not, is dropped), else the trimmed value.
 fn addr_spec(s: &str) -> Result<&str, AddressError> {
@@ -497,19 +483,6 @@ impl fmt::Display for FaxAddress {
     }
 }
 
-impl FromStr for FaxAddress {
-    type Err = AddressError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl Serialize for FaxAddress {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
 /// The common shape of RFC 3191 `pstn-email`: `[selector "="] number *("/" keyword "=" value)`
 /// at a host, with the optional quotes and slashes removed and separators taken out of the number.
 /// The selector is checked while parsing and not kept.
@@ -720,18 +693,26 @@ impl fmt::Display for VpimAddress {
     }
 }
 
-impl FromStr for VpimAddress {
-    type Err = AddressError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
+/// The address types are text on the wire and in `inspect --json`: `FromStr` is their `parse`,
+/// and they serialise as their canonical `Display` form.
+macro_rules! text_forms {
+    ($($t:ty),*) => {$(
+        impl FromStr for $t {
+            type Err = AddressError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::parse(s)
+            }
+        }
+
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+    )*};
 }
 
-impl Serialize for VpimAddress {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
+text_forms!(MmsAddress, FaxAddress, VpimAddress);
 
 #[cfg(test)]
 mod tests;

@@ -881,27 +881,20 @@ pub fn derive(parts: &[PartRef]) -> Presentation {
     }
     let uses =
         |id: &str| slides.iter().flat_map(|s| &s.media).any(|m| m.region.as_deref() == Some(id));
-    let mut regions = Vec::new();
-    if uses("Image") {
-        regions.push(Region {
-            id: "Image".to_owned(),
+    // Image above text, full width: (id, top, height, fit).
+    let layout = [("Image", 0, 144, Fit::Meet), ("Text", 144, 64, Fit::Scroll)];
+    let regions = layout
+        .into_iter()
+        .filter(|(id, ..)| uses(id))
+        .map(|(id, top, height, fit)| Region {
+            id: id.to_owned(),
             left: Some(Length::Px(0)),
-            top: Some(Length::Px(0)),
-            width: Some(Length::Px(176)),
-            height: Some(Length::Px(144)),
-            fit: Some(Fit::Meet),
-        });
-    }
-    if uses("Text") {
-        regions.push(Region {
-            id: "Text".to_owned(),
-            left: Some(Length::Px(0)),
-            top: Some(Length::Px(144)),
-            width: Some(Length::Px(176)),
-            height: Some(Length::Px(64)),
-            fit: Some(Fit::Scroll),
-        });
-    }
+            top: Some(Length::Px(top)),
+            width: Some(Length::Px(DERIVED_ROOT.width)),
+            height: Some(Length::Px(height)),
+            fit: Some(fit),
+        })
+        .collect();
     let root_layout = if slides.is_empty() { None } else { Some(DERIVED_ROOT) };
     Presentation { root_layout, regions, slides }
 }
