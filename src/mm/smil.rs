@@ -678,7 +678,7 @@ fn to_utf8(xml: &[u8]) -> Result<Cow<'_, [u8]>, SmilError> {
 /// with `dur` in milliseconds. A slide that holds more than the profile allows per `par` (two
 /// visuals, two texts, two audios, or audio next to video) is split: the media that do not fit go
 /// into following `par`s with the same `dur`, so nothing is dropped and every `par` is valid.
-/// `ref` media (outside the profile) are written as `<ref>` in the `par` they were in.
+/// `ref` media (outside the profile) are written as `<ref>`, at most one per `par`.
 ///
 /// For a presentation that fits the profile, `parse(write(p)) == p`: regions only `Image` and
 /// `Text`, media regions naming one of them, slides within the per-`par` limits, values without
@@ -726,7 +726,8 @@ fn is_profile_region(id: &str) -> bool {
 }
 
 /// Whether a media element of `kind` may join `present` in one CONF `par` (or one derived slide):
-/// at most one `img` or `video`, one `text`, one `audio`, and no audio next to video.
+/// at most one `img` or `video`, one `text`, one `audio`, no audio next to video, and (outside
+/// the profile) one `ref`.
 fn slot_free(present: &[MediaKind], kind: MediaKind) -> bool {
     let has = |k: MediaKind| present.contains(&k);
     let visual = has(MediaKind::Image) || has(MediaKind::Video);
@@ -735,7 +736,7 @@ fn slot_free(present: &[MediaKind], kind: MediaKind) -> bool {
         MediaKind::Video => !visual && !has(MediaKind::Audio),
         MediaKind::Text => !has(MediaKind::Text),
         MediaKind::Audio => !has(MediaKind::Audio) && !has(MediaKind::Video),
-        MediaKind::Ref => true,
+        MediaKind::Ref => !has(MediaKind::Ref),
     }
 }
 
@@ -836,8 +837,9 @@ const DERIVED_ROOT: RootLayout = RootLayout { width: 176, height: 208 };
 ///   otherwise it starts a new slide;
 /// - an `audio/*` part takes the audio slot if free and the slide has no video, otherwise it
 ///   starts a new slide;
-/// - any other part (vCard, vCalendar, application data) is added to the current slide as a `ref`,
-///   so that no part goes missing from the presentation;
+/// - any other part (vCard, vCalendar, application data) takes the current slide's attachment
+///   (`ref`) slot if free, otherwise it starts a new slide — so no part goes missing from the
+///   presentation, and no slide holds more than four media;
 /// - every slide lasts [`DEFAULT_SLIDE_MS`].
 ///
 /// `src` is `cid:<Content-ID>` when the part has one, else its Content-Location, else `#part<N>`

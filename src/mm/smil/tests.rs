@@ -591,13 +591,13 @@ fn derive_rule() {
             &[&[(Audio, "cid:a")], &[(Video, "cid:v")], &[(Audio, "cid:b")]],
         ),
         (
-            "vCard and unknown parts are refs in the current slide",
+            "vCard and unknown parts take the ref slot",
             vec![
                 part("image/png", Some("p"), None),
                 part("text/x-vcard", Some("vc"), None),
                 part("application/octet-stream", None, Some("x.bin")),
             ],
-            &[&[(Image, "cid:p"), (Ref, "cid:vc"), (Ref, "x.bin")]],
+            &[&[(Image, "cid:p"), (Ref, "cid:vc")], &[(Ref, "x.bin")]],
         ),
         (
             "parts without ids, ids that need escaping",
