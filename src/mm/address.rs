@@ -15,7 +15,7 @@ use std::{
     str::FromStr,
 };
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// Why an address could not be read. Every variant carries the text as it was given.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -291,8 +291,10 @@ fn is_atext_or_dot(b: u8) -> bool {
 // ------------------------------------------------------------------------------------------------
 // E.164
 
-/// How to turn a dialled or written number into E.164 (spec/mms.md §3 policy).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How to turn a dialled or written number into E.164 (spec/mms.md §3 policy). Deserialisable
+/// for the gateway config; fields left out keep their defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct E164Policy {
     /// Dialled before a country code (`00` in most of the world, `011` in NANP). A leading `00`
     /// is accepted as well, whatever this is.

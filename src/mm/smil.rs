@@ -20,10 +20,12 @@ use quick_xml::{
     Reader,
     events::{BytesStart, Event},
 };
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// Bounds on what [`parse`] accepts; every limit exceeded is a [`SmilError`], never a truncation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Deserialisable so that a config file can set any of them (the rest keep their defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct SmilLimits {
     /// Size of the SMIL part in bytes (before any UTF-16 transcoding).
     pub max_bytes: usize,

@@ -533,3 +533,14 @@ fn no_panic_and_stable_round_trip() {
     }
     assert!(parsed > 1000, "mutations still parse often enough to test round trips: {parsed}");
 }
+
+#[test]
+fn policy_from_config() {
+    let policy: E164Policy = toml::from_str("country_code = \"49\"").expect("toml");
+    assert_eq!(
+        policy,
+        E164Policy { country_code: Some("49".into()), ..E164Policy::default() },
+        "unset fields keep their defaults"
+    );
+    assert!(toml::from_str::<E164Policy>("contry_code = \"49\"").is_err(), "typos are refused");
+}

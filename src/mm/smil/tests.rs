@@ -793,3 +793,10 @@ fn no_panic_on_mangled_input() {
     }
     assert!(outcomes.0 > 0 && outcomes.1 > 0, "both outcomes seen: {outcomes:?}");
 }
+
+#[test]
+fn limits_from_config() {
+    let limits: SmilLimits = toml::from_str("max_slides = 3").expect("toml");
+    assert_eq!(limits, SmilLimits { max_slides: 3, ..SmilLimits::default() });
+    assert!(toml::from_str::<SmilLimits>("max_slide = 3").is_err(), "typos are refused");
+}
