@@ -12,4 +12,6 @@
 
 pub mod cli;
 pub mod config;
+pub mod inspect;
+pub mod mime;
 pub mod mm;
