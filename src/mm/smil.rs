@@ -846,8 +846,10 @@ const DERIVED_ROOT: RootLayout = RootLayout { width: 176, height: 208 };
 ///
 /// `src` is `cid:<Content-ID>` when the part has one, else its Content-Location, else `#part<N>`
 /// (N the part's index), which [`resolve`] understands; an id or location that [`resolve`] would
-/// map to another part (a duplicate) is passed over, so every derived `src` resolves to its part. The layout is the §6 default: root
-/// 176×208, `Image` 176×144 at the top, `Text` 176×64 below, each included only when used.
+/// map to another part (a duplicate) is passed over, so every derived `src` resolves to its part.
+/// The layout is the §6 default: root 176×208, `Image` 176×144 at the top, `Text` 176×64 below,
+/// each included only when used. Cost is quadratic in the number of parts (each `src` is checked
+/// with [`resolve`]); callers bound the part count.
 pub fn derive(parts: &[PartRef]) -> Presentation {
     let mut slides: Vec<Slide> = Vec::new();
     for (index, part) in parts.iter().enumerate() {

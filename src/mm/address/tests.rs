@@ -39,6 +39,12 @@ fn mms_address_forms() {
             MmsAddress::Email("alice@example.com".into()),
             "alice@example.com",
         ),
+        // the From of shared/interop/mime/mms-related.eml: an RFC 2047 display name
+        (
+            "=?utf-8?q?J=C3=B6rg_M=C3=BCller?= <sender@example.org>",
+            MmsAddress::Email("sender@example.org".into()),
+            "sender@example.org",
+        ),
         (
             "  <alice@example.com>  ",
             MmsAddress::Email("alice@example.com".into()),
