@@ -607,9 +607,9 @@ const VPIM_MAX_EXTENSION: usize = 15;
 
 impl VpimAddress {
     /// A mailbox address for an E.164 number.
-    pub fn new(number: &E164, domain: impl Into<String>) -> Self {
+    pub fn new(number: E164, domain: impl Into<String>) -> Self {
         Self {
-            number: number.as_str().to_owned(),
+            number: number.0,
             extension: None,
             distribution_list: None,
             qualifiers: Vec::new(),

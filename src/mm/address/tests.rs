@@ -421,7 +421,7 @@ fn vpim_addresses() {
         assert_eq!(VpimAddress::parse(canonical).as_ref(), Ok(&v), "{canonical:?}");
     }
     let built = VpimAddress::new(
-        &E164::parse("+12125550100", &E164Policy::default()).expect("e164"),
+        E164::parse("+12125550100", &E164Policy::default()).expect("e164"),
         "vm.example",
     );
     assert_eq!(built.to_string(), "+12125550100@vm.example");
