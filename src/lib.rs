@@ -15,4 +15,6 @@
 pub mod cli;
 pub mod config;
 pub mod gateway;
+pub mod inspect;
+pub mod mime;
 pub mod mm;
