@@ -22,6 +22,9 @@ pub struct SpooledMessage<'a> {
     pub config: &'a Config,
     /// Unix seconds, from the gateway's clock.
     pub now: u64,
+    /// The Message-ID (with brackets) each outbound message to a route recipient must carry:
+    /// the signed report token (see `token`), so returning DSNs/MDNs can be correlated.
+    pub message_ids: &'a [(String, String)],
 }
 
 /// Where a conversion goes.

@@ -10,6 +10,10 @@ use prometheus_client::registry::Registry;
 
 type Labels = Vec<(String, String)>;
 
+/// The purposes an outbound message can have (see `process::NewMessage::purpose`).
+pub const PURPOSES: [&str; 7] =
+    ["fax", "vpim", "ivm", "mm4-forward", "mm4-res", "mm4-delivery-report", "mm4-read-reply"];
+
 /// Every metric the gateway keeps. Cloning shares the underlying values.
 #[derive(Clone)]
 pub struct Metrics {
@@ -45,16 +49,49 @@ impl Metrics {
         let time_to_250_seconds = Histogram::new(exponential_buckets(0.0005, 2.0, 16));
         let spool_messages = Gauge::default();
         let connections = Gauge::default();
-        r.register("mm3gw_messages_accepted", "Messages answered 250 (durably spooled)", accepted.clone());
-        r.register("mm3gw_messages_delivered", "Messages delivered to a next hop, by purpose", delivered.clone());
-        r.register("mm3gw_delivery_failures", "Messages given up (5xx or expired), by purpose", delivery_failures.clone());
+        r.register(
+            "mm3gw_messages_accepted",
+            "Messages answered 250 (durably spooled)",
+            accepted.clone(),
+        );
+        r.register(
+            "mm3gw_messages_delivered",
+            "Messages delivered to a next hop, by purpose",
+            delivered.clone(),
+        );
+        r.register(
+            "mm3gw_delivery_failures",
+            "Messages given up (5xx or expired), by purpose",
+            delivery_failures.clone(),
+        );
         r.register("mm3gw_reports", "MM4 reports and DSN/MDNs built, by kind", reports.clone());
-        r.register("mm3gw_tokens_refused", "Returning DSN/MDN whose token did not verify", tokens_refused.clone());
+        r.register(
+            "mm3gw_tokens_refused",
+            "Returning DSN/MDN whose token did not verify",
+            tokens_refused.clone(),
+        );
         r.register("mm3gw_smtp_rejected", "SMTP refusals, by reason", rejected.clone());
-        r.register("mm3gw_conversion_seconds", "Time to route and convert one spooled message", conversion_seconds.clone());
-        r.register("mm3gw_time_to_250_seconds", "From the end of DATA to the 250 (spool write)", time_to_250_seconds.clone());
+        r.register(
+            "mm3gw_conversion_seconds",
+            "Time to route and convert one spooled message",
+            conversion_seconds.clone(),
+        );
+        r.register(
+            "mm3gw_time_to_250_seconds",
+            "From the end of DATA to the 250 (spool write)",
+            time_to_250_seconds.clone(),
+        );
         r.register("mm3gw_spool_messages", "Entries in the spool", spool_messages.clone());
         r.register("mm3gw_smtp_connections", "Open SMTP connections", connections.clone());
+        // Families render only the label values seen; create the known ones so every series
+        // exists (at 0) from the start.
+        for p in PURPOSES {
+            let _ = delivered.get_or_create(&Self::label("purpose", p));
+            let _ = delivery_failures.get_or_create(&Self::label("purpose", p));
+        }
+        for k in ["delivery-report", "read-reply"] {
+            let _ = reports.get_or_create(&Self::label("kind", k));
+        }
         Metrics {
             registry: std::sync::Arc::new(r),
             accepted,

@@ -28,14 +28,13 @@ pub enum Verdict {
     BadAddress,
 }
 
-/// Classifies a recipient (case-insensitive domain; globs as in the config).
+/// Classifies a recipient (case-insensitive domain; globs as in the config). Routes are checked
+/// first, so `FAX=+E164@<our hostname>` (spec/mms.md §3 "Inbound MM") reaches the fax route,
+/// then our own domain (bounce and system addresses), then the MMSC's domains.
 pub fn classify(config: &Config, converters: &Converters, rcpt: &str) -> Verdict {
     let Some((local, domain)) = rcpt.rsplit_once('@') else { return Verdict::BadAddress };
     if local.is_empty() || domain.is_empty() {
         return Verdict::BadAddress;
-    }
-    if domain.eq_ignore_ascii_case(&config.server.hostname) {
-        return Verdict::Accept(Target::Local);
     }
     if let Some(i) = config.routes.iter().position(|r| r.claims(rcpt)) {
         let c = config.routes[i].convert;
@@ -44,6 +43,9 @@ pub fn classify(config: &Config, converters: &Converters, rcpt: &str) -> Verdict
         } else {
             Verdict::NotCapable(format!("conversion to {c} is not available in this build"))
         };
+    }
+    if domain.eq_ignore_ascii_case(&config.server.hostname) {
+        return Verdict::Accept(Target::Local);
     }
     if config.mmsc.domains.iter().any(|d| d.eq_ignore_ascii_case(domain)) {
         return if converters.any_to_mm() {

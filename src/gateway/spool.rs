@@ -81,13 +81,20 @@ pub enum Stage {
     Held { reason: String },
 }
 
-/// A report to send if an outbound message fails permanently or expires.
+/// What to report if an outbound message fails permanently or expires: the MM4 delivery report
+/// the original MM asked for (spec/mms.md §5), built at failure time from these fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FailureReport {
-    pub next_hop: String,
-    pub envelope: Envelope,
-    /// The report message, with `{status}` and `{reason}` placeholders filled in at failure time.
-    pub template: String,
+    /// The original MM's X-Mms-Message-ID, byte for byte.
+    pub mm_id: String,
+    /// The original MM's `From` (the report's `To`).
+    pub originator: String,
+    /// Where the report goes (the REQ's reply address).
+    pub originator_system: String,
+    /// The recipient the report is about, as an MMS address (the report's `From`).
+    pub recipient: String,
+    pub delivery_report: bool,
+    pub rs_delivery_report: bool,
 }
 
 /// The record of one spooled message (`queue/<id>.json`).
