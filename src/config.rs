@@ -80,7 +80,7 @@ impl Source<'_> {
     }
 
     /// Maps a toml/serde error onto a `ConfigError`, recovering the key from the text at its span.
-    fn from_toml(&self, e: &toml::de::Error) -> ConfigError {
+    fn toml_error(&self, e: &toml::de::Error) -> ConfigError {
         let span = e.span().unwrap_or(0..0);
         let key = key_at(self.text, span.start);
         let message = e.message().trim().replace('\n', " ");
@@ -657,7 +657,7 @@ impl Profiles {
             kind: Spanned<String>,
         }
         // Pass 1 reads only name and kind (other keys ignored), pass 2 the whole typed profile.
-        let head: Head = toml::from_str(text).map_err(|e| src.from_toml(&e))?;
+        let head: Head = toml::from_str(text).map_err(|e| src.toml_error(&e))?;
         let stem = file_name.trim_end_matches(".toml");
         if head.name.get_ref() != stem {
             return Err(src.err(
@@ -668,16 +668,16 @@ impl Profiles {
         }
         let profile = match head.kind.get_ref().as_str() {
             "content-class" => {
-                let c: ContentClass = toml::from_str(text).map_err(|e| src.from_toml(&e))?;
+                let c: ContentClass = toml::from_str(text).map_err(|e| src.toml_error(&e))?;
                 check_content_class(&src, &c)?;
                 Profile::ContentClass(c)
             }
             "fax" => {
-                let f: FaxProfile = toml::from_str(text).map_err(|e| src.from_toml(&e))?;
+                let f: FaxProfile = toml::from_str(text).map_err(|e| src.toml_error(&e))?;
                 check_fax(&src, &f)?;
                 Profile::Fax(f)
             }
-            "voice" => Profile::Voice(toml::from_str(text).map_err(|e| src.from_toml(&e))?),
+            "voice" => Profile::Voice(toml::from_str(text).map_err(|e| src.toml_error(&e))?),
             other => {
                 return Err(src.err(
                     head.kind.span(),
@@ -825,7 +825,7 @@ impl Config {
     /// Parses and resolves a configuration text; `name` is what errors call the file.
     pub fn from_toml(text: &str, name: &str) -> Result<Config, ConfigError> {
         let src = Source { name, text };
-        let raw: raw::Config = toml::from_str(text).map_err(|e| src.from_toml(&e))?;
+        let raw: raw::Config = toml::from_str(text).map_err(|e| src.toml_error(&e))?;
         Config::resolve(&src, raw, Profiles::embedded()?)
     }
 

@@ -77,8 +77,6 @@ pub enum Stage {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         on_failure: Option<FailureReport>,
     },
-    /// Kept for an operator (`mm3gw queue retry|drop`); nothing runs it.
-    Held { reason: String },
 }
 
 /// What to report if an outbound message fails permanently or expires: the MM4 delivery report
@@ -114,6 +112,9 @@ pub struct Entry {
     /// Length and CRC-32 of the `.eml`, checked at load.
     pub size: u64,
     pub crc32: u32,
+    /// Set when the entry is held for an operator (`mm3gw queue retry|drop`): nothing runs it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<String>,
     /// Where it came from (client address, HELO), for logs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
@@ -423,6 +424,7 @@ mod tests {
             last_error: None,
             size: 0,
             crc32: 0,
+            held: None,
             origin: None,
         }
     }

@@ -59,6 +59,7 @@ fn inbound(rcpt: &str, mail_from: &str) -> Entry {
         last_error: None,
         size: 0,
         crc32: 0,
+        held: None,
         origin: None,
     }
 }

@@ -114,8 +114,7 @@ fn out_of_order_and_unknown_commands() {
 
 #[test]
 fn too_many_errors_closes_the_connection() {
-    let mut l = Limits::default();
-    l.errors = 3;
+    let l = Limits { errors: 3, ..Limits::default() };
     let (r, _, closed) =
         run(&mut session(l, false), &[b"EHLO c\r\nXYZZY\r\nXYZZY\r\nXYZZY\r\nNOOP\r\n"]);
     assert!(closed);
@@ -125,8 +124,7 @@ fn too_many_errors_closes_the_connection() {
 
 #[test]
 fn recipient_limit_answers_452_and_keeps_the_first() {
-    let mut l = Limits::default();
-    l.recipients = 2;
+    let l = Limits { recipients: 2, ..Limits::default() };
     let mut input = b"EHLO c\r\nMAIL FROM:<a@b.test>\r\n".to_vec();
     for i in 0..5 {
         input.extend_from_slice(format!("RCPT TO:<n{i}@fax.test>\r\n").as_bytes());
@@ -139,8 +137,7 @@ fn recipient_limit_answers_452_and_keeps_the_first() {
 
 #[test]
 fn oversize_by_size_and_by_data() {
-    let mut l = Limits::default();
-    l.message_bytes = 2048;
+    let l = Limits { message_bytes: 2048, ..Limits::default() };
     let (r, _, _) =
         run(&mut session(l.clone(), false), &[b"EHLO c\r\nMAIL FROM:<a@b.test> SIZE=4096\r\n"]);
     assert!(
@@ -175,8 +172,7 @@ fn oversize_by_size_and_by_data() {
 
 #[test]
 fn overlong_lines_are_drained_and_refused() {
-    let mut l = Limits::default();
-    l.line_bytes = 512;
+    let l = Limits { line_bytes: 512, ..Limits::default() };
     let long = format!("NOOP {}\r\nNOOP\r\n", "a".repeat(3000));
     let chunks: Vec<&[u8]> = long.as_bytes().chunks(700).collect();
     let (r, _, _) = run(&mut session(l, false), &chunks);
