@@ -451,10 +451,9 @@ impl FaxAddress {
     /// several T33S subaddresses are refused, since each needs an address of its own (§4.1).
     pub fn parse(s: &str) -> Result<Self, AddressError> {
         let bad = |reason| AddressError::BadFax { address: s.to_owned(), reason };
-        let gstn = GstnAddress::parse(s).map_err(&bad)?;
-        if !gstn.selector.eq_ignore_ascii_case("fax") {
-            return Err(bad("the service selector is not FAX="));
-        }
+        let gstn = GstnAddress::parse(s, |sel| sel.eq_ignore_ascii_case("fax")).map_err(|r| {
+            bad(if r == WRONG_SERVICE { "the service selector is not FAX=" } else { r })
+        })?;
         let number = if let Some(digits) = gstn.number.strip_prefix('+') {
             FaxNumber::Global(E164::from_digits(digits).ok_or(bad("not an E.164 number"))?)
         } else if !gstn.number.is_empty()
@@ -513,9 +512,8 @@ impl Serialize for FaxAddress {
 
 /// The common shape of RFC 3191 `pstn-email`: `[selector "="] number *("/" keyword "=" value)`
 /// at a host, with the optional quotes and slashes removed and separators taken out of the number.
+/// The selector is checked while parsing and not kept.
 struct GstnAddress {
-    /// Empty when the local part has no `selector=`.
-    selector: String,
     /// The number with `-` and `.` removed; anything after it up to the first `/` included.
     number: String,
     qualifiers: Vec<(String, String)>,
@@ -523,7 +521,9 @@ struct GstnAddress {
 }
 
 impl GstnAddress {
-    fn parse(s: &str) -> Result<Self, &'static str> {
+    /// `selector_ok` is asked about the selector (empty when there is none) before the
+    /// qualifiers are read, so that an address of another service is named as such.
+    fn parse(s: &str, selector_ok: impl Fn(&str) -> bool) -> Result<Self, &'static str> {
         let addr = addr_spec(s).map_err(|_| "unbalanced angle brackets")?;
         let (local, host) = addr.rsplit_once('@').ok_or("no @host")?;
         let host = host.trim();
@@ -536,10 +536,13 @@ impl GstnAddress {
         let mut elements = local.split('/');
         let first = elements.next().unwrap_or("");
         let (selector, number) = match first.split_once('=') {
-            Some((sel, num)) if is_token(sel) => (sel.to_owned(), num),
+            Some((sel, num)) if is_token(sel) => (sel, num),
             Some(_) => return Err("invalid service selector"),
-            None => (String::new(), first),
+            None => ("", first),
         };
+        if !selector_ok(selector) {
+            return Err(WRONG_SERVICE);
+        }
         let number: String = number.chars().filter(|c| !matches!(c, '-' | '.')).collect();
         let mut qualifiers = Vec::new();
         for element in elements {
@@ -552,9 +555,12 @@ impl GstnAddress {
             }
             qualifiers.push((key.to_owned(), value.to_owned()));
         }
-        Ok(Self { selector, number, qualifiers, host: host.to_owned() })
+        Ok(Self { number, qualifiers, host: host.to_owned() })
     }
 }
+
+/// What [`GstnAddress::parse`] says when `selector_ok` refuses the selector.
+const WRONG_SERVICE: &str = "wrong service selector";
 
 /// Removes quotes around the whole local part, undoing quoted-pair escapes.
 fn unquote(local: &str) -> String {
@@ -642,10 +648,10 @@ impl VpimAddress {
     /// mailbox (use [`FaxAddress`] for fax).
     pub fn parse(s: &str) -> Result<Self, AddressError> {
         let bad = |reason| AddressError::BadVpim { address: s.to_owned(), reason };
-        let gstn = GstnAddress::parse(s).map_err(&bad)?;
-        if !gstn.selector.is_empty() && !gstn.selector.eq_ignore_ascii_case("vpim") {
-            return Err(bad("the service selector is not VPIM="));
-        }
+        let vpim = |sel: &str| sel.is_empty() || sel.eq_ignore_ascii_case("vpim");
+        let gstn = GstnAddress::parse(s, vpim).map_err(|r| {
+            bad(if r == WRONG_SERVICE { "the service selector is not VPIM=" } else { r })
+        })?;
         // `+` opens an E.164 number; a further `+` separates the extension.
         let (global, body) = match gstn.number.strip_prefix('+') {
             Some(rest) => (true, rest),

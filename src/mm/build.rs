@@ -2,6 +2,7 @@
 //! (.REQ), each with its SMTP envelope. Clock and ids come in through [`Stamp`], so a build is a
 //! pure function of its inputs (design.md).
 use super::address::MmsAddress;
+use super::emit::MMS_VERSION;
 use super::model::{AddressField, DateField, Elements, Envelope, Id, Mm4};
 use super::status::{MessageType, MmStatus, ReadStatus, RequestStatus};
 
@@ -98,6 +99,7 @@ fn response(
     };
     let mut mm = Mm4::new(message_type);
     mm.elements = Elements {
+        mms_version: Some(MMS_VERSION.into()),
         transaction_id: req.elements.transaction_id.clone(),
         message_id,
         request_status: Some(status),
@@ -137,7 +139,9 @@ pub fn acknowledge(
 /// What a report says about one recipient of an MM we carried.
 #[derive(Debug, Clone)]
 pub struct Outcome<S> {
-    /// The recipient the report is about, as an MMS address (becomes `From`).
+    /// The recipient the report is about, as an MMS address (becomes `From`). Qualify device
+    /// addresses with our domain (`+E164/TYPE=PLMN@gw`, see [`MmsAddress::envelope`]) so the
+    /// header is a valid RFC 5322 address, as Mbuni writes them.
     pub recipient: String,
     pub status: S,
     pub status_text: Option<String>,
@@ -154,6 +158,7 @@ fn report(
 ) -> Mm4 {
     let mut mm = Mm4::new(message_type);
     mm.elements = Elements {
+        mms_version: Some(MMS_VERSION.into()),
         transaction_id: Some(Id(stamp.transaction_id.clone())),
         message_id: original.elements.message_id.clone(),
         from: Some(address_field(recipient)),

@@ -841,7 +841,8 @@ const DERIVED_ROOT: RootLayout = RootLayout { width: 176, height: 208 };
 /// - every slide lasts [`DEFAULT_SLIDE_MS`].
 ///
 /// `src` is `cid:<Content-ID>` when the part has one, else its Content-Location, else `#part<N>`
-/// (N the part's index), which [`resolve`] understands. The layout is the §6 default: root
+/// (N the part's index), which [`resolve`] understands; an id or location that [`resolve`] would
+/// map to another part (a duplicate) is passed over, so every derived `src` resolves to its part. The layout is the §6 default: root
 /// 176×208, `Image` 176×144 at the top, `Text` 176×64 below, each included only when used.
 pub fn derive(parts: &[PartRef]) -> Presentation {
     let mut slides: Vec<Slide> = Vec::new();
@@ -863,7 +864,7 @@ pub fn derive(parts: &[PartRef]) -> Presentation {
         };
         let media = MediaRef {
             kind,
-            src: derived_src(index, part),
+            src: derived_src(index, parts),
             region: match kind {
                 MediaKind::Image | MediaKind::Video => Some("Image".to_owned()),
                 MediaKind::Text => Some("Text".to_owned()),
@@ -910,14 +911,28 @@ fn is_attachment_text(subtype: &str) -> bool {
     matches!(subtype, "x-vcard" | "vcard" | "x-vcalendar" | "calendar" | "directory")
 }
 
-fn derived_src(index: usize, part: &PartRef) -> String {
-    if let Some(id) = part.content_id.as_deref().map(strip_brackets).filter(|id| !id.is_empty()) {
-        return format!("cid:{}", percent_encode(id));
-    }
-    if let Some(loc) = part.content_location.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
-        return loc.to_owned();
-    }
-    format!("#part{index}")
+/// The `src` a derived slide uses for part `index`: the first of `cid:<id>`, the
+/// Content-Location and `#part<index>` that [`resolve`] maps back to this very part (an id or
+/// location shared with an earlier part would name that one instead).
+fn derived_src(index: usize, parts: &[PartRef]) -> String {
+    let Some(part) = parts.get(index) else { return format!("#part{index}") };
+    let by_id = part
+        .content_id
+        .as_deref()
+        .map(strip_brackets)
+        .filter(|id| !id.is_empty())
+        .map(|id| format!("cid:{}", percent_encode(id)));
+    let by_location = part
+        .content_location
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned);
+    by_id
+        .into_iter()
+        .chain(by_location)
+        .find(|src| resolve(src, parts) == Some(index))
+        .unwrap_or_else(|| format!("#part{index}"))
 }
 
 /// Maps a SMIL `src` to the index of the part it names, the way handsets do; `None` if nothing
@@ -928,11 +943,15 @@ fn derived_src(index: usize, part: &PartRef) -> String {
 /// - Any other `src` is percent-decoded and compared with each Content-Location, exactly, then
 ///   case-insensitively, then by base name (after the last `/` or `\`) on both sides; and failing
 ///   that with the Content-IDs, since some handsets write a cid without its `cid:` prefix.
-/// - `#partN` (what [`derive`] writes for a part with neither header) names part N.
+/// - `#partN` (what [`derive`] writes for a part it cannot name otherwise) names part N.
 ///
 /// Every pass looks at all parts before a looser one starts, so an exact match always wins.
 pub fn resolve(src: &str, parts: &[PartRef]) -> Option<usize> {
     let src = src.trim();
+    if let Some(n) = src.strip_prefix("#part") {
+        let index = parse_u32(n).and_then(|n| usize::try_from(n).ok())?;
+        return (index < parts.len()).then_some(index);
+    }
     let (is_cid, raw) = match src.get(..4) {
         Some(prefix) if prefix.eq_ignore_ascii_case("cid:") => (true, src.get(4..).unwrap_or("")),
         _ => (false, src),
@@ -956,13 +975,12 @@ pub fn resolve(src: &str, parts: &[PartRef]) -> Option<usize> {
                 find(parts, locations, |l| basename(l).eq_ignore_ascii_case(base))
             })
     };
-    let found =
-        if is_cid { by_ids().or_else(by_locations) } else { by_locations().or_else(by_ids) };
-    found.or_else(|| {
-        let n = src.strip_prefix("#part")?;
-        let index = parse_u32(n).and_then(|n| usize::try_from(n).ok())?;
-        (index < parts.len()).then_some(index)
-    })
+    if is_cid {
+        by_ids().or_else(by_locations)
+    } else {
+        // A Content-Location may itself hold `%`: try it as written before decoding.
+        find(parts, locations, |l| l == raw).or_else(by_locations).or_else(by_ids)
+    }
 }
 
 fn find(

@@ -181,6 +181,9 @@ fn lengths_and_fit() {
 
 /// Real-world deviations, each with the slides it must produce as `(kind, src)` per slide and
 /// the slide durations.
+/// Slides as `(dur_ms, [(kind, src)])`, for compact comparisons.
+type Slides = Vec<(Option<u32>, Vec<(MediaKind, String)>)>;
+
 #[test]
 fn tolerated_deviations() {
     type Expect = &'static [(Option<u32>, &'static [(MediaKind, &'static str)])];
@@ -274,12 +277,12 @@ fn tolerated_deviations() {
     ];
     for (name, xml, expected) in cases {
         let p = parse_ok(xml);
-        let got: Vec<(Option<u32>, Vec<(MediaKind, String)>)> = p
+        let got: Slides = p
             .slides
             .iter()
             .map(|s| (s.dur_ms, s.media.iter().map(|m| (m.kind, m.src.clone())).collect()))
             .collect();
-        let want: Vec<(Option<u32>, Vec<(MediaKind, String)>)> = expected
+        let want: Slides = expected
             .iter()
             .map(|(d, m)| (*d, m.iter().map(|(k, s)| (*k, (*s).to_owned())).collect()))
             .collect();
@@ -373,7 +376,8 @@ fn encodings() {
 #[test]
 fn errors() {
     let limits = SmilLimits::default();
-    let cases: &[(&str, fn(&SmilError) -> bool)] = &[
+    type Check = fn(&SmilError) -> bool;
+    let cases: &[(&str, Check)] = &[
         ("", |e| *e == SmilError::Empty),
         ("   \n", |e| *e == SmilError::Empty),
         ("just text", |e| *e == SmilError::Empty),
@@ -600,6 +604,16 @@ fn derive_rule() {
             vec![part("text/plain", None, None), part("image/jpeg", Some("a b%c"), None)],
             &[&[(Text, "#part0"), (Image, "cid:a%20b%25c")]],
         ),
+        (
+            "duplicate ids fall back to the location, then to the index",
+            vec![
+                part("image/jpeg", Some("x"), Some("a.jpg")),
+                part("image/jpeg", Some("<x>"), Some("b.jpg")),
+                part("image/jpeg", Some("x"), Some("a.jpg")),
+                part("text/plain", None, Some("%41.txt")),
+            ],
+            &[&[(Image, "cid:x")], &[(Image, "b.jpg")], &[(Image, "#part2"), (Text, "%41.txt")]],
+        ),
     ];
     for (name, parts, expected) in cases {
         let p = derive(parts);
@@ -614,11 +628,14 @@ fn derive_rule() {
             .collect();
         assert_eq!(got, want, "case {name:?}");
         assert!(p.slides.iter().all(|s| s.dur_ms == Some(DEFAULT_SLIDE_MS)), "{name}");
-        // Every derived src leads back to its part.
-        for m in p.slides.iter().flat_map(|s| &s.media) {
-            let index = resolve(&m.src, parts).unwrap_or_else(|| panic!("{name}: {}", m.src));
-            assert!(!parts[index].content_type.ends_with("smil"), "{name}");
-        }
+        // Every derived src leads back to its own part: all parts but the SMIL, in order.
+        let resolved: Vec<Option<usize>> =
+            p.slides.iter().flat_map(|s| &s.media).map(|m| resolve(&m.src, parts)).collect();
+        let own: Vec<Option<usize>> = (0..parts.len())
+            .filter(|&i| !parts[i].content_type.ends_with("smil"))
+            .map(Some)
+            .collect();
+        assert_eq!(resolved, own, "{name}");
         // And the written SMIL is read back the same.
         assert_eq!(parse_ok(&write(&p)), p, "{name}");
     }
