@@ -1,17 +1,12 @@
 //! `mm3gw serve`, `check-config`, `config` and `queue`: the service and its operations.
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::time::Duration;
 
 use crate::config::{Config, LogFormat};
-use crate::gateway::convert::{Converters, Direction};
-use crate::gateway::metrics::Metrics;
-use crate::gateway::queue::Queue;
-use crate::gateway::server::{Server, load_tls};
+use crate::gateway::convert::Converters;
+use crate::gateway::now;
+use crate::gateway::service;
 use crate::gateway::spool::{Spool, Stage};
-use crate::gateway::token::Keys;
-use crate::gateway::{http, now};
 
 #[derive(clap::Args)]
 pub(crate) struct ServeArgs {
@@ -168,80 +163,9 @@ pub(crate) fn serve(args: ServeArgs) -> ExitCode {
 
 /// The service: returns after a graceful shutdown (SIGTERM or Ctrl-C).
 pub async fn run(config: Config) -> Result<(), String> {
-    run_with(config, Converters::builtin(), shutdown_signal()).await
-}
-
-/// The service with explicit converters and shutdown future (tests use both).
-pub async fn run_with(
-    config: Config,
-    converters: Converters,
-    shutdown: impl std::future::Future<Output = ()>,
-) -> Result<(), String> {
-    for w in &config.warnings {
-        tracing::warn!(context = "config", "{w}");
-    }
-    let config = Arc::new(config);
-    let spool = Spool::open(&config.server.spool).map_err(|e| e.to_string())?;
-    let (key, generated) =
-        spool.hmac_key(config.server.hmac_key.as_deref()).map_err(|e| e.to_string())?;
-    if generated {
-        tracing::warn!(
-            context = "config",
-            "no server.hmac_key: generated one into {}/hmac.key; instances that should verify each other's reports need the same key",
-            config.server.spool.display()
-        );
-    }
-    let keys = Arc::new(Keys::new(
-        &key,
-        config.server.hmac_key_previous.as_deref().map(str::as_bytes),
-        &config.server.hostname,
-    ));
-    for r in &config.routes {
-        if !converters.has(Direction::FromMm(r.convert)) {
-            tracing::warn!(context = "config", route = %r.name, "conversion to {} is not in this build: RCPT TO for this route is answered 451 4.3.3", r.convert);
-        }
-    }
-    let metrics = Metrics::new();
-    let queue = Queue::new(config.clone(), spool, converters, keys, metrics.clone());
-    let resumed = queue.recover().map_err(|e| e.to_string())?;
-    let tls = match (&config.server.tls_cert, &config.server.tls_key) {
-        (Some(c), Some(k)) => Some(load_tls(c, k).map_err(|e| e.to_string())?),
-        _ => None,
-    };
-    let mut listeners = Vec::new();
-    for addr in &config.server.listen {
-        listeners.push(
-            tokio::net::TcpListener::bind(addr)
-                .await
-                .map_err(|e| format!("cannot listen on {addr}: {e}"))?,
-        );
-    }
-    let http_listener = match config.server.http {
-        Some(a) => Some(
-            tokio::net::TcpListener::bind(a)
-                .await
-                .map_err(|e| format!("cannot listen on {a} (http): {e}"))?,
-        ),
-        None => None,
-    };
-    let (tx, rx) = tokio::sync::watch::channel(false);
-    let server = Server::new(queue.clone(), tls);
-    for l in listeners {
-        tracing::info!(context = "smtp", event = "listening", addr = %l.local_addr().map_err(|e| e.to_string())?);
-        tokio::spawn(server.clone().listen(l, rx.clone()));
-    }
-    if let Some(h) = http_listener {
-        tracing::info!(context = "http", event = "listening", addr = %h.local_addr().map_err(|e| e.to_string())?);
-        tokio::spawn(http::run(h, metrics, rx.clone()));
-    }
-    tracing::info!(context = "server", event = "started", hostname = %config.server.hostname, spool = %config.server.spool.display(), resumed, workers = config.server.workers);
-    let queue_task = tokio::spawn(queue.run(rx));
-    shutdown.await;
-    tracing::info!(context = "server", event = "stopping");
-    let _ = tx.send(true);
-    let drained = server.drained(Duration::from_secs(30)).await;
-    let _ = tokio::time::timeout(Duration::from_secs(35), queue_task).await;
-    tracing::info!(context = "server", event = "stopped", sessions_drained = drained);
+    let running = service::start(config, Converters::builtin()).await?;
+    shutdown_signal().await;
+    running.stop().await;
     Ok(())
 }
 

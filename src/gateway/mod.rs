@@ -13,6 +13,7 @@
 //! - [`delivery`]: next hops (`file:` folders, SMTP with lettre), retry with backoff.
 //! - [`queue`]: the scheduler that runs processing and deliveries, and resumes after restart.
 //! - [`server`]: listeners, connection limits, STARTTLS, graceful shutdown.
+//! - [`service`]: starting and stopping the whole gateway (`mm3gw serve`, integration tests).
 //! - [`metrics`], [`http`]: Prometheus metrics, `/metrics` and `/healthz`.
 //!
 //! The clock and the random source are read in exactly two functions below ([`now`],
@@ -26,6 +27,7 @@ pub mod process;
 pub mod queue;
 pub mod router;
 pub mod server;
+pub mod service;
 pub mod session;
 pub mod spool;
 pub mod token;
