@@ -25,9 +25,9 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 const CONNECTIONS: usize = 16;
 
 fn jpeg_100k() -> Vec<u8> {
-    // Noise compresses badly, so a 200x170 noisy image at quality 90 is about 100 KB.
+    // Noise compresses badly, so a 270x220 noisy image at quality 90 is about 100 KB.
     let mut seed = 0x1234_5678u32;
-    let img = image::RgbImage::from_fn(200, 170, |_, _| {
+    let img = image::RgbImage::from_fn(270, 220, |_, _| {
         seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
         image::Rgb([(seed >> 24) as u8, (seed >> 16) as u8, (seed >> 8) as u8])
     });
@@ -59,13 +59,22 @@ fn message(i: usize, jpeg: &str, amr: &str) -> Vec<u8> {
 
 fn b64_lines(b: &[u8]) -> String {
     let s = base64::engine::general_purpose::STANDARD.encode(b);
-    s.as_bytes().chunks(76).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join("\r\n")
+    s.as_bytes()
+        .chunks(76)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect::<Vec<_>>()
+        .join("\r\n")
 }
 
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmHWM:").map(|v| v.trim().trim_end_matches(" kB").parse().unwrap_or(0))))
+        .and_then(|s| {
+            s.lines().find_map(|l| {
+                l.strip_prefix("VmHWM:")
+                    .map(|v| v.trim().trim_end_matches(" kB").parse().unwrap_or(0))
+            })
+        })
         .unwrap_or(0)
 }
 
@@ -76,7 +85,15 @@ fn copy_converter() -> Converters {
         Arc::new(|m, _| {
             Ok(m.message_ids
                 .iter()
-                .map(|(rcpt, _)| Outbound { envelope: Envelope { mail_from: "a@mm3gw.test".into(), rcpt_to: vec![Rcpt::plain(rcpt)], envid: None, ret: None }, body: m.body.to_vec() })
+                .map(|(rcpt, _)| Outbound {
+                    envelope: Envelope {
+                        mail_from: "a@mm3gw.test".into(),
+                        rcpt_to: vec![Rcpt::plain(rcpt)],
+                        envid: None,
+                        ret: None,
+                    },
+                    body: m.body.to_vec(),
+                })
                 .collect())
         }),
     );
@@ -100,7 +117,9 @@ async fn client(addr: std::net::SocketAddr, msgs: Vec<Vec<u8>>) -> Vec<Duration>
     read_final(&mut r).await;
     let mut times = Vec::new();
     for m in msgs {
-        w.write_all(b"MAIL FROM:<a@mms.test>\r\nRCPT TO:<FAX=+12125550100@fax.test>\r\nDATA\r\n").await.unwrap();
+        w.write_all(b"MAIL FROM:<a@mms.test>\r\nRCPT TO:<FAX=+12125550100@fax.test>\r\nDATA\r\n")
+            .await
+            .unwrap();
         for _ in 0..3 {
             read_final(&mut r).await;
         }
@@ -120,15 +139,19 @@ async fn main() {
     let n: usize = std::env::var("MESSAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(640);
     let sink = start_sink().await;
     let dir = tmpdir("load");
-    let cfg = config_text(&dir, sink.addr, "message_bytes = 1048576\nconnections_per_client = 64").replace("workers = 2", "workers = 2\nlog_format = \"text\"");
-    let gw = service::start(Config::from_toml(&cfg, "load.toml").unwrap(), copy_converter()).await.unwrap();
+    let cfg = config_text(&dir, sink.addr, "message_bytes = 1048576\nconnections_per_client = 64")
+        .replace("workers = 2", "workers = 2\nlog_format = \"text\"");
+    let gw = service::start(Config::from_toml(&cfg, "load.toml").unwrap(), copy_converter())
+        .await
+        .unwrap();
     let (jpeg, amr) = (jpeg_100k(), amr_10s());
     let (jb, ab) = (b64_lines(&jpeg), b64_lines(&amr));
     let size = message(0, &jb, &ab).len();
     let started = Instant::now();
     let mut tasks = Vec::new();
     for c in 0..CONNECTIONS {
-        let msgs: Vec<Vec<u8>> = (c..n).step_by(CONNECTIONS).map(|i| message(i, &jb, &ab)).collect();
+        let msgs: Vec<Vec<u8>> =
+            (c..n).step_by(CONNECTIONS).map(|i| message(i, &jb, &ab)).collect();
         tasks.push(tokio::spawn(client(gw.smtp[0], msgs)));
     }
     let mut times = Vec::new();
@@ -144,10 +167,21 @@ async fn main() {
     let processed_in = started.elapsed();
     times.sort();
     let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
-    println!("gateway_load: {n} MM4_forward.REQ of {} KB (JPEG {} KB + AMR 10 s) over {CONNECTIONS} connections", size / 1024, jpeg.len() / 1024);
+    println!(
+        "gateway_load: {n} MM4_forward.REQ of {} KB (JPEG {} KB + AMR 10 s) over {CONNECTIONS} connections",
+        size / 1024,
+        jpeg.len() / 1024
+    );
     println!("  accepted  {:.1} msgs/s", n as f64 / accepted_in.as_secs_f64());
-    println!("  processed {:.1} msgs/s (spooled, routed, stand-in conversion, RES to the sink, fax to the folder)", n as f64 / processed_in.as_secs_f64());
-    println!("  time from end of DATA to 250: p50 {:.1} ms, p99 {:.1} ms", pct(0.50).as_secs_f64() * 1e3, pct(0.99).as_secs_f64() * 1e3);
+    println!(
+        "  processed {:.1} msgs/s (spooled, routed, stand-in conversion, RES to the sink, fax to the folder)",
+        n as f64 / processed_in.as_secs_f64()
+    );
+    println!(
+        "  time from end of DATA to 250: p50 {:.1} ms, p99 {:.1} ms",
+        pct(0.50).as_secs_f64() * 1e3,
+        pct(0.99).as_secs_f64() * 1e3
+    );
     println!("  peak RSS {} MiB (gateway and load client in one process)", peak_rss_kib() / 1024);
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);

@@ -122,11 +122,10 @@ async fn swaks_and_smtplib_in_aiosmtpd_out() {
         .output()
         .unwrap();
     assert!(py.status.success(), "{}", String::from_utf8_lossy(&py.stderr));
-    let dr = wait_for(15, "the delivery report at aiosmtpd", || {
+    wait_for(15, "the delivery report at aiosmtpd", || {
         (maildir_messages(&maildir).len() == 2).then_some(())
     })
     .await;
-    let _ = dr;
     let all = maildir_messages(&maildir);
     let reports: Vec<String> = all.iter().map(|p| python_defects(p)).collect();
     assert!(reports.contains(&"MM4_delivery_report.REQ []".to_owned()), "{reports:?}");

@@ -5,12 +5,15 @@
 //! 1. **250 means on disk.** The SMTP session answers 250 only after [`Spool::store`] returned,
 //!    and `store` returns only after both files of the entry are durable:
 //!    `queue/<id>.eml` (the message bytes) and then `queue/<id>.json` (its [`Entry`]: envelope,
-//!    DSN parameters, schedule, CRC-32 of the `.eml`). Each file is written to `tmp/`,
-//!    `fsync`ed, renamed into `queue/`, and the `queue/` directory is `fsync`ed after each
-//!    rename (the Postfix/Maildir discipline; `flush()` is never relied on).
+//!    DSN parameters, schedule, CRC-32 of the `.eml`). Each file is written to `tmp/` and
+//!    `fsync`ed, then renamed into `queue/` (`.eml` first), and the `queue/` directory is
+//!    `fsync`ed after the second rename, which makes both renames durable before the 250 (the
+//!    Postfix/Maildir discipline; `flush()` is never relied on). A crash before that directory
+//!    `fsync` can leave any subset of the two renames; none of them was acknowledged.
 //! 2. **The `.json` commits the entry.** A `.eml` without its `.json` was never acknowledged
 //!    and is removed at start; a `.json` whose `.eml` is missing, has another length, or fails
-//!    its CRC is moved to `corrupt/` with a log line, never silently dropped and never delivered.
+//!    its CRC is moved to `corrupt/` with a log line, never silently dropped and never delivered
+//!    (after a crash between the two renames of rule 1 this can be an unacknowledged message).
 //!    A `.json` that does not parse is moved to `corrupt/` too.
 //! 3. **Updates replace, never modify.** A new schedule (attempts, next attempt, last error) is
 //!    a new `.json` written to `tmp/`, `fsync`ed and renamed over the old one; a crash leaves
@@ -189,7 +192,8 @@ impl Spool {
         entry.size = body.len() as u64;
         entry.crc32 = crc32fast::hash(body);
         let q = self.queue();
-        write_durable(&self.root.join("tmp"), &q, &format!("{}.eml", entry.id), body)?;
+        // No directory fsync yet: the record's rename below is followed by one that covers both.
+        write_file(&self.root.join("tmp"), &q, &format!("{}.eml", entry.id), body)?;
         self.write_record(entry)
     }
 
@@ -366,6 +370,12 @@ fn open_new(path: &Path, mode: u32) -> io::Result<File> {
 
 /// Writes `name` into `dir` durably: temp file in `tmp`, fsync, rename, fsync `dir`.
 pub fn write_durable(tmp: &Path, dir: &Path, name: &str, bytes: &[u8]) -> Result<(), SpoolError> {
+    write_file(tmp, dir, name, bytes)?;
+    sync_dir(dir).map_err(io_err(dir))
+}
+
+/// Temp file in `tmp`, fsync, rename into `dir`; the caller fsyncs `dir`.
+fn write_file(tmp: &Path, dir: &Path, name: &str, bytes: &[u8]) -> Result<(), SpoolError> {
     let mut r = [0u8; 6];
     super::random_bytes(&mut r);
     let t = tmp.join(format!(
@@ -386,7 +396,7 @@ pub fn write_durable(tmp: &Path, dir: &Path, name: &str, bytes: &[u8]) -> Result
         let _ = fs::remove_file(&t);
         return Err(SpoolError::Io { path: dest, source: e });
     }
-    sync_dir(dir).map_err(io_err(dir))
+    Ok(())
 }
 
 fn sync_dir(dir: &Path) -> io::Result<()> {
