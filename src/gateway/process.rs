@@ -18,7 +18,10 @@ use std::collections::BTreeMap;
 use crate::config::{Config, Convert, NextHop};
 use crate::mm::address::{FaxAddress, FaxNumber, MmsAddress, VpimAddress};
 use crate::mm::build::{self, Outcome, Stamp};
-use crate::mm::{AddressField, Id, MessageType, Mm4, MmStatus, ReadStatus, RequestStatus};
+use crate::mm::{
+    AddressField, Expiry, Id, MessageType, Mm4, MmStatus, ReadStatus, RequestStatus,
+    SenderVisibility,
+};
 
 use super::convert::{ConvertError, Converters, Direction, SpooledMessage, Target as ConvTarget};
 use super::router::{self, Target, Verdict};
@@ -43,6 +46,8 @@ pub struct NewMessage {
     /// `fax`, `vpim`, `ivm`, `mm4-forward`, `mm4-res`, `mm4-delivery-report`, `mm4-read-reply`.
     pub purpose: String,
     pub on_failure: Option<FailureReport>,
+    /// Stop retrying earlier than the delivery lifetime (the MM's X-Mms-Expiry), Unix seconds.
+    pub expires: Option<u64>,
 }
 
 /// Something worth a log line and a metric.
@@ -224,6 +229,24 @@ fn mm4_message(mm: Mm4, env: crate::mm::Envelope, hop: &NextHop, purpose: &str) 
         next_hop: hop.clone(),
         purpose: purpose.to_owned(),
         on_failure: None,
+        expires: None,
+    }
+}
+
+/// The MM's expiry as Unix seconds: absolute, or relative to its Date (else to `now`).
+fn expiry_of(mm: &Mm4, now: u64) -> Option<u64> {
+    match mm.elements.expiry.as_ref()? {
+        Expiry::Absolute(d) => d.unix.and_then(|u| u64::try_from(u).ok()),
+        Expiry::RelativeSeconds(s) => {
+            let base = mm
+                .elements
+                .date
+                .as_ref()
+                .and_then(|d| d.unix)
+                .and_then(|u| u64::try_from(u).ok())
+                .unwrap_or(now);
+            Some(base.saturating_add(*s))
+        }
     }
 }
 
@@ -271,6 +294,38 @@ fn convert_to_route(
     };
     let flags = flags_of(mm);
     let wants_dr = flags.delivery_report || flags.rs_delivery_report;
+    // RFC 4356 §2.1.3: an MM whose sender asked to be hidden SHOULD be rejected toward Internet
+    // mail (a fax cover page or a VPIM vCard would show the number): RES Error-service-denied.
+    if mm.elements.sender_visibility == Some(SenderVisibility::Hide) {
+        let why = "the sender asked to be hidden (X-Mms-Sender-Visibility: Hide); fax and voice mail would show the number";
+        plan.events
+            .push(Event::ConversionFailed { target: route.name.clone(), reason: why.into() });
+        for r in rcpts {
+            let outcome = Outcome {
+                recipient: mms_form(r),
+                status: MmStatus::Rejected,
+                status_text: Some(why.into()),
+                at: ctx.now as i64,
+            };
+            if let Some((dr, env)) = build::delivery_report(
+                mm,
+                Some(&entry.envelope.mail_from),
+                &outcome,
+                &stamps.next(),
+            ) {
+                plan.events
+                    .push(Event::Report { kind: "delivery-report", status: "Rejected".into() });
+                plan.messages.push(mm4_message(
+                    dr,
+                    env,
+                    &config.mmsc.next_hop,
+                    "mm4-delivery-report",
+                ));
+            }
+        }
+        return (RequestStatus::ServiceDenied, Some(why.into()));
+    }
+    let expires = expiry_of(mm, ctx.now);
     let originator = mm.elements.from.as_ref().map(|f| f.raw.clone()).unwrap_or_default();
     let reply_to = build::reply_address(mm, Some(&entry.envelope.mail_from)).unwrap_or_default();
     let token = |rcpt: &str| Token {
@@ -321,6 +376,7 @@ fn convert_to_route(
                     next_hop: route.next_hop.clone(),
                     purpose: route.convert.as_str().to_owned(),
                     on_failure,
+                    expires,
                 });
             }
             (RequestStatus::Ok, None)
@@ -389,6 +445,7 @@ fn convert_to_mmsc(entry: &Entry, body: &[u8], ctx: &Ctx<'_>, rcpts: &[String], 
                         next_hop: ctx.config.mmsc.next_hop.clone(),
                         purpose: "mm4-forward".into(),
                         on_failure: None,
+                        expires: None,
                     });
                 }
                 return;

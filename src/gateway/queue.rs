@@ -317,7 +317,8 @@ impl Queue {
             },
             envelope: m.envelope,
             created: now,
-            expires: parent.expires.max(now + 60),
+            // The MM's own expiry bounds the retries too (spec/mms.md §8, expiry row).
+            expires: m.expires.map_or(parent.expires, |x| x.min(parent.expires)).max(now + 60),
             attempts: 0,
             next_attempt: now,
             last_error: None,

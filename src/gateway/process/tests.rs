@@ -237,3 +237,31 @@ fn missing_converter_holds_and_failure_reports_are_built() {
     );
     assert_eq!(m.envelope.rcpt_to, vec![Rcpt::plain("system-user@mms.example.net")]);
 }
+
+#[test]
+fn hidden_senders_are_refused_and_expiry_bounds_retries() {
+    let (cfg, conv) = (config(), fake_fax());
+    let keys = Keys::new(KEY, None, "mm3gw.example.net");
+    let ctx = Ctx { config: &cfg, converters: &conv, keys: &keys, now: 1_704_103_260 };
+    let req = String::from_utf8(sample("fwd-photo-text-smil")).unwrap();
+    let hidden = req
+        .replace("X-Mms-Priority: High", "X-Mms-Priority: High\r\nX-Mms-Sender-Visibility: Hide");
+    let plan = process(
+        &inbound("FAX=+12125550100@x.example", "a@mms.example.net"),
+        hidden.as_bytes(),
+        &ctx,
+    );
+    let purposes: Vec<&str> = plan.messages.iter().map(|m| m.purpose.as_str()).collect();
+    assert_eq!(purposes, ["mm4-delivery-report", "mm4-res"], "no fax leaves");
+    assert!(text(&plan.messages[1]).contains("X-Mms-Request-Status-Code: Error-service-denied"));
+    assert!(text(&plan.messages[0]).contains("X-Mms-MM-Status-Code: Rejected"));
+
+    let expiring = req.replace("X-Mms-Priority: High", "X-Mms-Priority: High\r\nX-Mms-Expiry: 600");
+    let plan = process(
+        &inbound("FAX=+12125550100@x.example", "a@mms.example.net"),
+        expiring.as_bytes(),
+        &ctx,
+    );
+    // Relative to the MM's Date (Mon, 01 Jan 2024 10:00:00 +0000).
+    assert_eq!(plan.messages[0].expires, Some(1_704_103_200 + 600));
+}
