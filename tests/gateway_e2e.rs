@@ -156,3 +156,62 @@ async fn spooled_messages_survive_a_restart_and_failures_retry() {
     b.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fax_mail_to_an_mms_user_goes_to_the_mmsc_and_its_res_is_matched() {
+    use std::sync::Arc;
+
+    use mm3gw::config::Convert;
+    use mm3gw::gateway::convert::{Direction, Outbound};
+    use mm3gw::gateway::spool::{Envelope as SpoolEnvelope, Rcpt};
+
+    let sink = start_sink().await;
+    let dir = tmpdir("e2e-to-mm");
+    let mut conv = fake_fax();
+    // Stands in for interwork's fax mail -> MM4_forward.REQ.
+    conv.register(
+        Direction::ToMm(Convert::Fax),
+        Arc::new(|m, _| {
+            let body = "X-Mms-3GPP-MMS-Version: 6.16.0\r\nX-Mms-Message-Type: MM4_forward.REQ\r\nX-Mms-Transaction-ID: \"tx-from-fax\"\r\n\
+                        X-Mms-Message-ID: \"mm-from-fax@mm3gw.test\"\r\nX-Mms-Ack-Request: Yes\r\nX-Mms-Originator-System: system-user@mm3gw.test\r\n\
+                        From: +12125550100/TYPE=PLMN\r\nTo: +4917012345/TYPE=PLMN\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\n\
+                        Subject: Fax from +12125550100, 1 page\r\nContent-Type: text/plain\r\n\r\npage\r\n";
+            Ok(vec![Outbound {
+                envelope: SpoolEnvelope { mail_from: "+12125550100/TYPE=PLMN@mm3gw.test".into(), rcpt_to: m.recipients.iter().map(Rcpt::plain).collect(), envid: None, ret: None },
+                body: body.as_bytes().to_vec(),
+            }])
+        }),
+    );
+    let gw = service::start(
+        Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap(),
+        conv,
+    )
+    .await
+    .unwrap();
+    let smtp = client(gw.smtp[0].port());
+    smtp.send_raw(
+        &env(Some("FAX=+12125550100@onramp.test"), "+4917012345/TYPE=PLMN@mms.test"),
+        &sample("other-t37-simple"),
+    )
+    .await
+    .unwrap();
+    let req =
+        wait_for(10, "the MM4_forward.REQ at the MMSC", || sink.messages().into_iter().next())
+            .await;
+    assert_eq!(req.rcpt_to, ["+4917012345/TYPE=PLMN@mms.test"]);
+    assert!(req.text().contains("X-Mms-Transaction-ID: \"tx-from-fax\""));
+    let sent = dir.join("spool/sent");
+    wait_for(5, "the sent marker", || (std::fs::read_dir(&sent).ok()?.count() == 1).then_some(()))
+        .await;
+
+    // The MMSC acknowledges: the RES is matched to the request (and its marker removed).
+    let res = "X-Mms-3GPP-MMS-Version: 6.16.0\r\nX-Mms-Message-Type: MM4_forward.RES\r\nX-Mms-Transaction-ID: tx-from-fax\r\n\
+               X-Mms-Message-ID: \"mm-from-fax@mm3gw.test\"\r\nX-Mms-Request-Status-Code: Ok\r\nSender: system-user@mms.test\r\n\r\n";
+    smtp.send_raw(&env(Some("system-user@mms.test"), "system-user@mm3gw.test"), res.as_bytes())
+        .await
+        .unwrap();
+    wait_for(10, "the RES matched", || (std::fs::read_dir(&sent).ok()?.count() == 0).then_some(()))
+        .await;
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -20,7 +20,7 @@ use super::delivery::{self, ClientSettings};
 use super::metrics::Metrics;
 use super::process::{self, Ctx, Event, NewMessage};
 use super::session::Message;
-use super::spool::{Entry, Spool, SpoolError, Stage};
+use super::spool::{Entry, SentRecord, Spool, SpoolError, Stage};
 use super::token::Keys;
 
 /// How often the spool directory is rescanned for entries changed from outside.
@@ -214,6 +214,7 @@ impl Queue {
 
     /// Picks up entries added or rescheduled from outside (the `queue` subcommands).
     fn rescan(&self) {
+        self.spool.expire_sent(super::now(), self.config.delivery.lifetime_s);
         let Ok(ids) = self.spool.ids() else { return };
         self.metrics.spool_messages.set(ids.len() as i64);
         for id in ids {
@@ -359,6 +360,9 @@ impl Queue {
         let purpose_label = Metrics::label("purpose", &purpose);
         match result {
             Ok(reply) => {
+                if purpose.starts_with("mm4-") && purpose != "mm4-res" {
+                    self.remember_request(&entry, &purpose, &body, now);
+                }
                 if self.spool.remove(&entry.id).is_ok() {
                     self.metrics.spool_messages.dec();
                 }
@@ -420,6 +424,23 @@ impl Queue {
         }
     }
 
+    /// Records an MM4 request that asked for a .RES, so the .RES can be matched (`sent/`).
+    fn remember_request(&self, entry: &Entry, purpose: &str, body: &[u8], now: u64) {
+        let Ok(mm) = crate::mm::Mm4::parse(body) else { return };
+        if mm.elements.ack_request != Some(true) {
+            return;
+        }
+        if let Some(tx) = &mm.elements.transaction_id {
+            let rec = SentRecord {
+                id: entry.id.clone(),
+                purpose: purpose.to_owned(),
+                message_type: mm.message_type.to_string(),
+                sent: now,
+            };
+            self.spool.record_sent(tx.raw(), &rec);
+        }
+    }
+
     fn log_event(&self, entry: &Entry, ev: &Event) {
         let id = &entry.id;
         match ev {
@@ -447,7 +468,14 @@ impl Queue {
                 tracing::warn!(context = "process", event = "uncorrelatable", id = %id, from = %entry.envelope.mail_from)
             }
             Event::ResponseReceived { message_type, transaction_id, status } => {
-                tracing::info!(context = "process", event = "response", id = %id, message_type = %message_type, transaction_id = %transaction_id, status = %status)
+                match self.spool.take_sent(transaction_id) {
+                    Some(sent) => {
+                        tracing::info!(context = "process", event = "response", id = %id, message_type = %message_type, transaction_id = %transaction_id, status = %status, matched = %sent.id, request = %sent.message_type, after_s = super::now().saturating_sub(sent.sent))
+                    }
+                    None => {
+                        tracing::warn!(context = "process", event = "response-unmatched", id = %id, message_type = %message_type, transaction_id = %transaction_id, status = %status)
+                    }
+                }
             }
             Event::Dropped { reason } => {
                 tracing::warn!(context = "process", event = "dropped", id = %id, reason = %reason)

@@ -24,7 +24,10 @@
 //!    report is itself spooled), so a crash can cause a second delivery, never none.
 //! 6. `tmp/` is emptied at start: what is there was never acknowledged.
 //!
-//! Layout: `<spool>/{queue,tmp,corrupt}/` and `<spool>/hmac.key` (a generated report key, 0600).
+//! Layout: `<spool>/{queue,tmp,corrupt}/`, `<spool>/hmac.key` (a generated report key, 0600), and
+//! `<spool>/sent/` (one small file per MM4 request we sent that asked for a .RES, named by the
+//! SHA-256 of its Transaction-ID, so the .RES can be matched and logged; not durability-critical:
+//! a lost marker only makes a .RES log as unmatched).
 //! Ids are `<unix seconds, 10 hex>-<64 random bits, 16 hex>`: sortable by age, unique without
 //! coordination, and safe as file names.
 use std::fs::{self, File, OpenOptions};
@@ -98,6 +101,16 @@ pub struct FailureReport {
     pub rs_delivery_report: bool,
 }
 
+/// What we remember of a sent MM4 request until its .RES comes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentRecord {
+    pub id: String,
+    pub purpose: String,
+    pub message_type: String,
+    /// Unix seconds.
+    pub sent: u64,
+}
+
 /// The record of one spooled message (`queue/<id>.json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
@@ -157,7 +170,7 @@ impl Spool {
     /// Opens (creating the directories of) a spool.
     pub fn open(root: impl Into<PathBuf>) -> Result<Spool, SpoolError> {
         let root = root.into();
-        for d in ["queue", "tmp", "corrupt"] {
+        for d in ["queue", "tmp", "corrupt", "sent"] {
             let p = root.join(d);
             fs::create_dir_all(&p).map_err(io_err(&p))?;
         }
@@ -325,6 +338,42 @@ impl Spool {
             let _ = fs::rename(&from, c.join(format!("{id}.{ext}")));
         }
         let _ = sync_dir(&c);
+    }
+
+    fn sent_path(&self, transaction_id: &str) -> PathBuf {
+        let key = crate::mm::Id(transaction_id.to_owned());
+        let d = ring::digest::digest(&ring::digest::SHA256, key.key().as_bytes());
+        let hex: String = d.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        self.root.join("sent").join(hex)
+    }
+
+    /// Remembers an MM4 request we sent that asked for a .RES (see the layout above).
+    pub fn record_sent(&self, transaction_id: &str, record: &SentRecord) {
+        if let Ok(json) = serde_json::to_vec(record) {
+            let _ = fs::write(self.sent_path(transaction_id), json);
+        }
+    }
+
+    /// The request a .RES answers, if we sent it; the marker is removed.
+    pub fn take_sent(&self, transaction_id: &str) -> Option<SentRecord> {
+        let p = self.sent_path(transaction_id);
+        let r = fs::read(&p).ok().and_then(|b| serde_json::from_slice(&b).ok());
+        let _ = fs::remove_file(&p);
+        r
+    }
+
+    /// Removes markers older than `max_age_s` (no .RES will come for them any more).
+    pub fn expire_sent(&self, now: u64, max_age_s: u64) {
+        let Ok(rd) = fs::read_dir(self.root.join("sent")) else { return };
+        for de in rd.flatten() {
+            let old = fs::read(de.path())
+                .ok()
+                .and_then(|b| serde_json::from_slice::<SentRecord>(&b).ok())
+                .is_none_or(|r| r.sent.saturating_add(max_age_s) < now);
+            if old {
+                let _ = fs::remove_file(de.path());
+            }
+        }
     }
 
     /// The report-token key: the configured one, or one generated once into `<spool>/hmac.key`
@@ -516,6 +565,22 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(fs::metadata(d.join("hmac.key")).unwrap().permissions().mode() & 0o777, 0o600);
         assert_eq!(s.hmac_key(Some("configured")).unwrap().0, b"configured");
+        let rec = SentRecord {
+            id: "x".into(),
+            purpose: "mm4-forward".into(),
+            message_type: "MM4_forward.REQ".into(),
+            sent: 10,
+        };
+        s.record_sent("\"tx-1@gw\"", &rec);
+        assert_eq!(
+            s.take_sent("<tx-1@gw>"),
+            Some(rec.clone()),
+            "matched on the id without quotes/brackets"
+        );
+        assert_eq!(s.take_sent("tx-1@gw"), None, "taken once");
+        s.record_sent("tx-2", &rec);
+        s.expire_sent(100, 50);
+        assert_eq!(s.take_sent("tx-2"), None);
         let _ = fs::remove_dir_all(&d);
     }
 }
