@@ -215,3 +215,40 @@ async fn fax_mail_to_an_mms_user_goes_to_the_mmsc_and_its_res_is_matched() {
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spool_that_cannot_be_written_answers_451_never_250() {
+    let sink = start_sink().await;
+    let dir = tmpdir("e2e-disk");
+    let gw = service::start(
+        Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap(),
+        fake_fax(),
+    )
+    .await
+    .unwrap();
+    let smtp = client(gw.smtp[0].port());
+    // Break the spool: its tmp/ becomes a file, so no temp file can be created (works as root too).
+    let tmp = dir.join("spool/tmp");
+    std::fs::remove_dir_all(&tmp).unwrap();
+    std::fs::write(&tmp, b"not a directory").unwrap();
+    let e = smtp
+        .send_raw(
+            &env(Some("a@mms.test"), "FAX=+12125550100@fax.test"),
+            &sample("fwd-photo-text-smil"),
+        )
+        .await
+        .unwrap_err();
+    assert!(e.is_transient() && e.to_string().contains("4.3.0"), "{e}");
+    assert!(gw.metrics.render().contains("mm3gw_messages_accepted_total 0"));
+    // Repaired, the same message is accepted.
+    std::fs::remove_file(&tmp).unwrap();
+    std::fs::create_dir(&tmp).unwrap();
+    smtp.send_raw(
+        &env(Some("a@mms.test"), "FAX=+12125550100@fax.test"),
+        &sample("fwd-photo-text-smil"),
+    )
+    .await
+    .unwrap();
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
