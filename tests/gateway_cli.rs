@@ -26,6 +26,15 @@ fn check_config_names_file_line_and_key() {
         err.contains(&format!("{}:5:14: limits.recipients: 0 is out of range", bad.display())),
         "{err}"
     );
+    let tls = dir.join("tls.toml");
+    std::fs::write(
+        &tls,
+        "[server]\ntls_cert = \"/nonexistent/cert.pem\"\ntls_key = \"/nonexistent/key.pem\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = mm3gw(&["check-config", tls.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("server.tls_cert/tls_key: /nonexistent/cert.pem"), "{err}");
     let (code, out, _) = mm3gw(&["check-config"]);
     assert_eq!((code, out.trim()), (0, "embedded default: ok (2 routes)"));
     let _ = std::fs::remove_dir_all(&dir);

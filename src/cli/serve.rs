@@ -51,6 +51,11 @@ fn load(path: Option<&std::path::Path>) -> Result<Config, ExitCode> {
 pub(crate) fn check(args: CheckArgs) -> ExitCode {
     match load(args.file.as_deref()) {
         Ok(c) => {
+            if let (Some(cert), Some(key)) = (&c.server.tls_cert, &c.server.tls_key)
+                && let Err(e) = crate::gateway::server::load_tls(cert, key)
+            {
+                return super::fail(1, format_args!("server.tls_cert/tls_key: {e}"));
+            }
             for w in &c.warnings {
                 eprintln!("mm3gw: warning: {w}");
             }

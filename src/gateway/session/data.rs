@@ -30,3 +30,12 @@ impl Session {
         })
     }
 }
+
+/// The number of `Received:` header fields in a message's header section.
+pub(super) fn hops(body: &[u8]) -> usize {
+    let end = body.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(body.len());
+    body[..end]
+        .split(|&b| b == b'\n')
+        .filter(|l| l.len() >= 9 && l[..9].eq_ignore_ascii_case(b"received:"))
+        .count()
+}

@@ -35,6 +35,10 @@ pub struct SessionConfig {
     pub starttls: bool,
 }
 
+/// More `Received:` headers than this is a mail loop (Postfix's `hopcount_limit` default is 50;
+/// MM4 paths are short).
+pub const MAX_HOPS: usize = 30;
+
 /// Decides each RCPT TO (see `router::classify`).
 pub type RcptPolicy = Arc<dyn Fn(&str) -> Verdict + Send + Sync>;
 
@@ -248,6 +252,13 @@ impl Session {
                         return Event::NeedInput;
                     }
                     let body = std::mem::take(buf);
+                    if data::hops(&body) > MAX_HOPS {
+                        // A mail loop (RFC 5321 §6.3): refuse rather than spool it again.
+                        self.state = State::Request;
+                        self.tx = None;
+                        reply(out, 554, "5.4.6", "Too many Received headers: mail loop");
+                        continue;
+                    }
                     self.state = State::AwaitStore;
                     if let Some(m) = self.finish_message(body) {
                         return Event::Message(m);

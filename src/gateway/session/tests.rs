@@ -241,3 +241,18 @@ fn no_panic_on_garbage_input() {
         }
     }
 }
+
+#[test]
+fn mail_loops_are_refused() {
+    let mut input = b"HELO c\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<a@fax.test>\r\nDATA\r\n".to_vec();
+    for _ in 0..=MAX_HOPS {
+        input.extend_from_slice(b"Received: from x by y; Mon, 01 Jan 2024 10:00:00 +0000\r\n");
+    }
+    input.extend_from_slice(b"Subject: loop\r\n\r\nbody\r\n.\r\nNOOP\r\n");
+    let (r, msgs, _) = run(&mut session(Limits::default(), false), &[&input]);
+    assert!(msgs.is_empty());
+    assert!(
+        r.ends_with("554 5.4.6 Too many Received headers: mail loop\r\n250 2.0.0 OK\r\n"),
+        "{r}"
+    );
+}
