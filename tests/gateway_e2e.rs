@@ -1,6 +1,7 @@
 //! The gateway end to end over real sockets (issue 8 "Done when", in-Rust part): lettre submits,
 //! an in-test SMTP sink plays the MMSC, a folder next hop plays the fax offramp, and a second
 //! instance with the same key turns the returning DSN into the MM4 delivery report.
+mod common;
 mod gateway_support;
 
 use gateway_support::*;
@@ -249,6 +250,51 @@ async fn a_spool_that_cannot_be_written_answers_451_never_250() {
     )
     .await
     .unwrap();
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtp_next_hop_uses_starttls_when_offered_and_sends_dsn_parameters() {
+    let dir = tmpdir("e2e-tls");
+    if !common::require_tool("openssl", "version") {
+        return;
+    }
+    assert!(self_signed(&dir));
+    let acceptor =
+        mm3gw::gateway::server::load_tls(&dir.join("cert.pem"), &dir.join("key.pem")).unwrap();
+    let sink = start_sink_with("127.0.0.1:0".parse().unwrap(), Some(acceptor)).await;
+    // The fax route delivers over SMTP to the same TLS sink, so the DSN parameters are visible.
+    let text = config_text(&dir, sink.addr, "").replace(
+        &format!("next_hop = \"file:{}/fax\"", dir.display()),
+        &format!("next_hop = \"smtp://{}\"", sink.addr),
+    );
+    let gw = service::start(Config::from_toml(&text, "t.toml").unwrap(), fake_fax()).await.unwrap();
+    client(gw.smtp[0].port())
+        .send_raw(
+            &env(Some("+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs"), "FAX=+12125550100@fax.test"),
+            &sample("fwd-photo-text-smil"),
+        )
+        .await
+        .unwrap();
+    let msgs = wait_for(10, "fax and RES at the sink", || {
+        let m = sink.messages();
+        (m.len() == 2).then_some(m)
+    })
+    .await;
+    assert!(msgs.iter().all(|m| m.tls), "both went over STARTTLS");
+    let fax = msgs.iter().find(|m| m.rcpt_to == ["FAX=+12125550100@fax.test"]).unwrap();
+    assert!(
+        fax.mail_line.contains("RET=HDRS") && fax.mail_line.contains("ENVID=m3."),
+        "{}",
+        fax.mail_line
+    );
+    assert!(
+        fax.rcpt_lines[0].contains("NOTIFY=SUCCESS,FAILURE")
+            && fax.rcpt_lines[0].contains("ORCPT=rfc822;FAX+3D+2B12125550100@fax.test"),
+        "{}",
+        fax.rcpt_lines[0]
+    );
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -247,7 +247,8 @@ async fn send(
             params.push(MailParameter::Other { keyword: "RET".into(), value: Some(r.clone()) });
         }
         if let Some(e) = &env.envid {
-            params.push(MailParameter::Other { keyword: "ENVID".into(), value: Some(xtext(e)) });
+            // lettre xtext-encodes parameter values itself.
+            params.push(MailParameter::Other { keyword: "ENVID".into(), value: Some(e.clone()) });
         }
     }
     conn.command(Mail::new(from, params))
@@ -268,7 +269,7 @@ async fn send(
             if let Some(o) = &r.orcpt {
                 rp.push(RcptParameter::Other {
                     keyword: "ORCPT".into(),
-                    value: Some(format!("rfc822;{}", xtext(o))),
+                    value: Some(format!("rfc822;{o}")),
                 });
             }
         }

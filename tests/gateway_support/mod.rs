@@ -11,6 +11,31 @@ use mm3gw::config::Convert;
 use mm3gw::gateway::convert::{ConvertError, Converters, Direction, Outbound, SpooledMessage};
 use mm3gw::gateway::spool::{Envelope, Rcpt};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+
+/// Makes a self-signed certificate and key (PEM) in `dir` with openssl; `false` when openssl is
+/// missing (the caller skips, or fails under CI through `require_tool`).
+pub fn self_signed(dir: &Path) -> bool {
+    let st = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=mm3gw.test",
+        ])
+        .arg("-keyout")
+        .arg(dir.join("key.pem"))
+        .arg("-out")
+        .arg(dir.join("cert.pem"))
+        .output();
+    matches!(st, Ok(o) if o.status.success())
+}
 use tokio::net::TcpListener;
 
 pub const KEY: &str = "integration-test-key-of-32-characters!";
@@ -23,6 +48,8 @@ pub struct Received {
     pub rcpt_to: Vec<String>,
     pub rcpt_lines: Vec<String>,
     pub data: Vec<u8>,
+    /// Received after STARTTLS.
+    pub tls: bool,
 }
 
 impl Received {
@@ -57,77 +84,105 @@ pub async fn start_sink() -> Sink {
 }
 
 pub async fn start_sink_on(addr: SocketAddr) -> Sink {
+    start_sink_with(addr, None).await
+}
+
+/// A sink that also offers STARTTLS with this acceptor.
+pub async fn start_sink_with(addr: SocketAddr, tls: Option<tokio_rustls::TlsAcceptor>) -> Sink {
     let listener = TcpListener::bind(addr).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let received = Arc::new(Mutex::new(Vec::new()));
     let rec = received.clone();
     tokio::spawn(async move {
-        while let Ok((sock, _)) = listener.accept().await {
-            let rec = rec.clone();
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let (rec, tls) = (rec.clone(), tls.clone());
             tokio::spawn(async move {
-                let (r, mut w) = sock.into_split();
-                let mut r = BufReader::new(r);
-                let _ = w.write_all(b"220 sink ESMTP\r\n").await;
-                let mut cur = Received {
-                    mail_from: String::new(),
-                    mail_line: String::new(),
-                    rcpt_to: vec![],
-                    rcpt_lines: vec![],
-                    data: vec![],
-                };
-                let mut line = String::new();
-                loop {
-                    line.clear();
-                    if r.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let up = line.to_ascii_uppercase();
-                    let reply: &[u8] = if up.starts_with("EHLO") {
-                        b"250-sink\r\n250-DSN\r\n250-8BITMIME\r\n250 PIPELINING\r\n"
-                    } else if up.starts_with("MAIL") {
-                        cur = Received {
-                            mail_from: addr_of(&line),
-                            mail_line: line.trim_end().to_owned(),
-                            rcpt_to: vec![],
-                            rcpt_lines: vec![],
-                            data: vec![],
-                        };
-                        b"250 2.1.0 ok\r\n"
-                    } else if up.starts_with("RCPT") {
-                        cur.rcpt_to.push(addr_of(&line));
-                        cur.rcpt_lines.push(line.trim_end().to_owned());
-                        b"250 2.1.5 ok\r\n"
-                    } else if up.starts_with("DATA") {
-                        let _ = w.write_all(b"354 go\r\n").await;
-                        let mut data = Vec::new();
-                        loop {
-                            let mut l = Vec::new();
-                            if r.read_until(b'\n', &mut l).await.unwrap_or(0) == 0 {
-                                return;
-                            }
-                            if l == b".\r\n" {
-                                break;
-                            }
-                            let l = if l.starts_with(b"..") { l[1..].to_vec() } else { l };
-                            data.extend_from_slice(&l);
-                        }
-                        cur.data = data;
-                        rec.lock().unwrap().push(cur.clone());
-                        b"250 2.0.0 sunk\r\n"
-                    } else if up.starts_with("QUIT") {
-                        let _ = w.write_all(b"221 bye\r\n").await;
-                        return;
-                    } else {
-                        b"250 ok\r\n"
-                    };
-                    if w.write_all(reply).await.is_err() {
-                        return;
-                    }
+                let _ = sock.write_all(b"220 sink ESMTP\r\n").await;
+                if let Some(sock) = sink_session(sock, &rec, tls.is_some(), false).await
+                    && let Some(acc) = tls
+                    && let Ok(tls_sock) = acc.accept(sock).await
+                {
+                    sink_session(tls_sock, &rec, false, true).await;
                 }
             });
         }
     });
     Sink { addr, received }
+}
+
+/// One sink dialogue; returns the stream when the client asked for STARTTLS.
+async fn sink_session<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
+    sock: S,
+    rec: &Mutex<Vec<Received>>,
+    offer_tls: bool,
+    tls: bool,
+) -> Option<S> {
+    let mut r = BufReader::new(sock);
+    let mut cur = Received {
+        mail_from: String::new(),
+        mail_line: String::new(),
+        rcpt_to: vec![],
+        rcpt_lines: vec![],
+        data: vec![],
+        tls,
+    };
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if r.read_line(&mut line).await.unwrap_or(0) == 0 {
+            return None;
+        }
+        let up = line.to_ascii_uppercase();
+        let reply: &[u8] = if up.starts_with("EHLO") {
+            if offer_tls {
+                b"250-sink\r\n250-DSN\r\n250-STARTTLS\r\n250-8BITMIME\r\n250 PIPELINING\r\n"
+            } else {
+                b"250-sink\r\n250-DSN\r\n250-8BITMIME\r\n250 PIPELINING\r\n"
+            }
+        } else if up.starts_with("STARTTLS") && offer_tls {
+            let _ = r.get_mut().write_all(b"220 go ahead\r\n").await;
+            return Some(r.into_inner());
+        } else if up.starts_with("MAIL") {
+            cur = Received {
+                mail_from: addr_of(&line),
+                mail_line: line.trim_end().to_owned(),
+                rcpt_to: vec![],
+                rcpt_lines: vec![],
+                data: vec![],
+                tls,
+            };
+            b"250 2.1.0 ok\r\n"
+        } else if up.starts_with("RCPT") {
+            cur.rcpt_to.push(addr_of(&line));
+            cur.rcpt_lines.push(line.trim_end().to_owned());
+            b"250 2.1.5 ok\r\n"
+        } else if up.starts_with("DATA") {
+            let _ = r.get_mut().write_all(b"354 go\r\n").await;
+            let mut data = Vec::new();
+            loop {
+                let mut l = Vec::new();
+                if r.read_until(b'\n', &mut l).await.unwrap_or(0) == 0 {
+                    return None;
+                }
+                if l == b".\r\n" {
+                    break;
+                }
+                let l = if l.starts_with(b"..") { l[1..].to_vec() } else { l };
+                data.extend_from_slice(&l);
+            }
+            cur.data = data;
+            rec.lock().unwrap().push(cur.clone());
+            b"250 2.0.0 sunk\r\n"
+        } else if up.starts_with("QUIT") {
+            let _ = r.get_mut().write_all(b"221 bye\r\n").await;
+            return None;
+        } else {
+            b"250 ok\r\n"
+        };
+        if r.get_mut().write_all(reply).await.is_err() {
+            return None;
+        }
+    }
 }
 
 /// Stands in for `interwork/`'s MM -> fax conversion: one fax mail per recipient with the token
