@@ -7,13 +7,16 @@
 //! - [`mail`]: the Internet-mail formats: T.37 fax mail, VPIM v2 / IVM voice mail, DSNs and
 //!   MDNs, with the SMTP envelope and DSN parameters they travel with.
 //! - [`config`]: profiles and the gateway configuration (TOML), with an embedded default.
+//! - [`gateway`]: the service: SMTP server, durable spool, routing, delivery with retry, report
+//!   correlation (signed tokens), metrics. The only module with sockets, disk and clocks.
 //! - [`cli`]: the command-line front end; each subcommand is a thin shell over the core.
 //!
-//! Nothing outside `cli` and (later) `gateway` touches files, sockets, clocks or randomness.
+//! Nothing outside `cli` and `gateway` touches files, sockets, clocks or randomness.
 #![forbid(unsafe_code)]
 
 pub mod cli;
 pub mod config;
+pub mod gateway;
 pub mod inspect;
 pub mod mail;
 pub mod mime;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod inspect;
+pub mod serve;
 
 #[derive(Parser)]
 #[command(
@@ -21,6 +22,14 @@ struct Cli {
 enum Command {
     /// Show what a message is: kind, information elements, parts, slides, findings.
     Inspect(inspect::Args),
+    /// Run the gateway: SMTP server, spool, delivery, /metrics and /healthz.
+    Serve(serve::ServeArgs),
+    /// Check a configuration file (the embedded default when none is given).
+    CheckConfig(serve::CheckArgs),
+    /// Print the effective configuration (the embedded default when no file is given).
+    Config(serve::CheckArgs),
+    /// Inspect and act on the spool: list, show ID, retry ID, drop ID.
+    Queue(serve::QueueArgs),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -28,6 +37,10 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Inspect(args) => inspect::run(args),
+        Command::Serve(args) => serve::serve(args),
+        Command::CheckConfig(args) => serve::check(args),
+        Command::Config(args) => serve::print(args),
+        Command::Queue(args) => serve::queue(args),
     }
 }
 
