@@ -189,6 +189,10 @@ pub struct Dsn {
     /// The human-readable part, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub human_text: Option<String>,
+    /// A spoken human-readable part (VPIM systems SHOULD send one, RFC 3801 §4.6): the first
+    /// audio part before the machine part, as received.
+    #[serde(skip)]
+    pub spoken: Option<Part>,
     /// Headers of the returned message (`RET=HDRS` or `FULL`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub returned_headers: Vec<(String, String)>,
@@ -274,6 +278,7 @@ pub fn parse(raw: &[u8], limits: &super::Limits) -> Result<Dsn, Error> {
         arrival_date: None,
         recipients: Vec::new(),
         human_text: None,
+        spoken: None,
         returned_headers: Vec::new(),
         returned_message_id: None,
         findings: Vec::new(),
@@ -319,6 +324,11 @@ pub fn parse(raw: &[u8], limits: &super::Limits) -> Result<Dsn, Error> {
         findings.push(Finding::warning("Reporting-MTA: missing"));
     }
     dsn.human_text = human_text(&leaves, status_part);
+    dsn.spoken = leaves
+        .iter()
+        .take(status_part)
+        .find(|p| p.content_type.main_type() == "audio")
+        .map(|p| (*p).clone());
     returned(&leaves, status_part, &mut dsn, limits);
     dsn.findings = findings;
     Ok(dsn)
@@ -611,6 +621,20 @@ mod tests {
         assert_eq!(d.recipients[1].action, Action::Delivered, "inferred from 2.0.0");
         assert_eq!(d.returned_message_id.as_deref(), Some("m1@gw"));
         assert_eq!(d.human_text.as_deref(), Some("Sorry."));
+    }
+
+    #[test]
+    fn spoken_vpim_dsn() {
+        let raw = "Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n\
+            --b\r\nContent-Type: audio/32kadpcm\r\nContent-Disposition: inline; voice=Voice-Message-Notification\r\n\
+            Content-Transfer-Encoding: base64\r\n\r\nd3d3dw==\r\n\
+            --b\r\nContent-Type: message/delivery-status\r\n\r\n\
+            Reporting-MTA: dns; vm.example\r\n\r\nFinal-Recipient: rfc822; 2722@vm.example\r\n\
+            Action: failed\r\nStatus: 5.6.0\r\n\r\n--b--\r\n";
+        let d = parse(raw.as_bytes(), &Limits::default()).unwrap();
+        assert_eq!(d.spoken.map(|p| p.bytes().to_vec()), Some(vec![0x77; 4]));
+        assert!(d.human_text.is_none());
+        assert_eq!(d.recipients[0].mm_status(), Some(MmStatus::Rejected));
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub enum Error {
     CodingNotAllowed { coding: &'static str, profile: Profile },
     #[error("Recipient-Spoken-Name with {recipients} recipients (RFC 3801 §4.3.2 allows one)")]
     RecipientSpokenName { recipients: usize },
+    #[error("forwarded message {index} cannot travel as message/rfc822: {reason}")]
+    BadForward { index: usize, reason: &'static str },
     #[error("not a voice message: no multipart/voice-message, Message-Context or audio part")]
     NotVoiceMail,
     #[error(transparent)]
@@ -184,6 +186,9 @@ pub fn build(msg: &VoiceMail, profile: Profile) -> Result<Built, Error> {
     {
         return Err(Error::CodingNotAllowed { coding: a.coding.mime(), profile });
     }
+    for (index, m) in msg.forwarded.iter().enumerate() {
+        check_forward(m).map_err(|reason| Error::BadForward { index, reason })?;
+    }
     let envelope = msg.requests.envelope(&msg.mail_from, msg.recipients.clone())?;
     let mut head = msg.head.clone();
     if head.to.is_empty() {
@@ -229,6 +234,22 @@ pub fn build(msg: &VoiceMail, profile: Profile) -> Result<Built, Error> {
     };
     super::write_multipart(&mut out, &top, &children);
     Ok(Built { bytes: out, envelope })
+}
+
+/// message/rfc822 may only be 7bit or 8bit (RFC 2046 §5.2.1), so a forward must already be
+/// line-oriented text: no NUL, lines within 998 octets, and a header block first.
+fn check_forward(m: &[u8]) -> Result<(), &'static str> {
+    if m.contains(&0) {
+        return Err("it contains NUL bytes");
+    }
+    if m.split(|&b| b == b'\n').any(|l| l.len() > 999) {
+        return Err("a line is longer than 998 octets");
+    }
+    let first = m.split(|&b| b == b'\n').next().unwrap_or_default();
+    if !first.contains(&b':') {
+        return Err("it does not start with a header field");
+    }
+    Ok(())
 }
 
 fn audio_part(a: &Audio, profile: Profile) -> Part {
@@ -557,6 +578,18 @@ mod tests {
         assert_eq!(got.sensitivity, Some(Sensitivity::Private));
         assert_eq!(got.refusal().map(|r| r.status), Some("5.6.0"));
         assert_eq!(got.audio[0].duration_secs, Some(2));
+    }
+
+    #[test]
+    fn forwards_must_be_text_messages() {
+        let mut v = voice();
+        v.forwarded.push(b"Subject: ok\r\n\r\nbody\r\n".to_vec());
+        v.forwarded.push(b"Subject: x\r\n\r\n\0".to_vec());
+        assert!(matches!(build(&v, Profile::Vpim), Err(Error::BadForward { index: 1, .. })));
+        v.forwarded[1] = b"no header".to_vec();
+        assert!(matches!(build(&v, Profile::Vpim), Err(Error::BadForward { index: 1, .. })));
+        v.forwarded.pop();
+        assert!(build(&v, Profile::Vpim).is_ok());
     }
 
     #[test]
