@@ -35,6 +35,7 @@ fn every_sample_is_classified() {
         ("samples/mail/ivm-basic.eml", Kind::Ivm),
         ("samples/mail/fax-cisco-onramp.eml", Kind::FaxMail),
         ("samples/mail/fax-single-tiff.eml", Kind::FaxMail),
+        ("samples/mail/fax-swaks.eml", Kind::FaxMail),
     ];
     for (path, kind) in cases {
         let mime = mm::parse_mime(&read(path), &limits().mime).unwrap();
@@ -88,6 +89,24 @@ fn onramp_fax_mail() {
     assert!(f.documents.is_empty());
     assert!(f.findings.iter().any(|x| x.what.contains("no TIFF")));
     assert!(f.others.iter().any(|o| o.content_type == "image/jpeg"));
+}
+
+#[test]
+fn swaks_fax_mail() {
+    let f = t37::parse(&read("samples/mail/fax-swaks.eml"), &limits()).unwrap();
+    assert_eq!(f.common.subject.as_deref(), Some("Fax via swaks"));
+    assert_eq!(f.common.message_id.as_deref(), Some("swaks-1@example.net"));
+    assert_eq!(f.common.to[0].address, "FAX=+12025550100@offramp.example.net");
+    match &f.originator {
+        Some(Originator::Mail(m)) => assert_eq!(m.address, "fax-user@mm3gw.example.net"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(f.texts.len(), 1);
+    assert_eq!(f.texts[0].trim_end(), "Cover note from swaks");
+    assert_eq!(f.documents.len(), 1);
+    assert_eq!(f.documents[0].application, None, "never required on input");
+    let reference = t37::parse(&read("samples/interop/mime/t37-simple.eml"), &limits()).unwrap();
+    assert_eq!(f.documents[0].tiff, reference.documents[0].tiff, "upper-case BASE64 decoded");
 }
 
 #[test]
