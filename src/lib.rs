@@ -4,6 +4,7 @@
 //! A pure core and a thin I/O shell (see `README.md`, "Architecture"):
 //! - [`mm`]: the Multimedia Message model; MM4 parse/emit (forward, delivery and read-reply
 //!   reports, each .REQ and .RES); SMIL; MMS addresses.
+//! - [`fax`]: T.4/T.6 fax coding (MH, MR, MMR), TIFF-F read/write, Profile S/F checker.
 //! - [`config`]: profiles and the gateway configuration (TOML), with an embedded default.
 //! - [`cli`]: the command-line front end; each subcommand is a thin shell over the core.
 //!
@@ -12,4 +13,5 @@
 
 pub mod cli;
 pub mod config;
+pub mod fax;
 pub mod mm;
