@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod fax;
 mod inspect;
 
 #[derive(Parser)]
@@ -17,6 +18,8 @@ struct Cli {
 enum Command {
     /// Show what a message is: kind, information elements, parts, slides, findings.
     Inspect(inspect::Args),
+    /// Fax images: decode TIFF/raw G3 to PBM, encode PBM to TIFF-F, check Profile S/F.
+    Fax(fax::Args),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -24,6 +27,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Inspect(args) => inspect::run(args),
+        Command::Fax(args) => fax::run(args),
     }
 }
 
