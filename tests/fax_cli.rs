@@ -32,7 +32,12 @@ fn encode_check_decode_round_trip() {
     let o = mm3gw(&["fax", "decode", &tif, "-o", &out]);
     assert!(o.status.success());
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("page 1: 1728x2287, 204x196 dpi, MH (T.4 1-D), fill order lsb (2), bad lines 0"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "page 1: 1728x2287, 204x196 dpi, MH (T.4 1-D), fill order lsb (2), bad lines 0"
+        ),
+        "{stdout}"
+    );
     assert!(stdout.contains("page 2: 1728x2200"), "{stdout}");
     for (n, want) in [(1, &fine), (2, &std_)] {
         let got = std::fs::read(dir.join(format!("pages/page-{n}.pbm"))).unwrap();
@@ -44,7 +49,19 @@ fn encode_check_decode_round_trip() {
 fn mmr_encode_is_profile_f_not_s() {
     let dir = scratch("mmr");
     let tif = dir.join("out.tif").display().to_string();
-    let o = mm3gw(&["fax", "encode", &src("src/a4-std.pbm"), "-o", &tif, "--compression", "mmr", "--resolution", "standard", "--fill-order", "msb"]);
+    let o = mm3gw(&[
+        "fax",
+        "encode",
+        &src("src/a4-std.pbm"),
+        "-o",
+        &tif,
+        "--compression",
+        "mmr",
+        "--resolution",
+        "standard",
+        "--fill-order",
+        "msb",
+    ]);
     assert!(o.status.success());
     assert!(mm3gw(&["fax", "check", &tif, "--profile", "F"]).status.success());
     let o = mm3gw(&["fax", "check", &tif, "--profile", "S"]);
@@ -58,7 +75,8 @@ fn check_lists_one_line_per_violation_and_exits_1() {
     let file = src("tiff/a4-fine.mh.msb.tif");
     let o = mm3gw(&["fax", "check", &file]);
     assert_eq!(o.status.code(), Some(1));
-    let expected = mm3gw::fax::check::check(&std::fs::read(&file).unwrap(), mm3gw::fax::check::Profile::S);
+    let expected =
+        mm3gw::fax::check::check(&std::fs::read(&file).unwrap(), mm3gw::fax::check::Profile::S);
     assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), expected.len());
 }
 
@@ -66,9 +84,23 @@ fn check_lists_one_line_per_violation_and_exits_1() {
 fn raw_g3_decodes() {
     let dir = scratch("raw");
     let out = dir.display().to_string();
-    let o = mm3gw(&["fax", "decode", "--raw-g3", "--width", "1728", "--fill-order", "lsb", &src("raw/a4-fine.pbmtog3-reversebits-align8.g3"), "-o", &out]);
+    let o = mm3gw(&[
+        "fax",
+        "decode",
+        "--raw-g3",
+        "--width",
+        "1728",
+        "--fill-order",
+        "lsb",
+        &src("raw/a4-fine.pbmtog3-reversebits-align8.g3"),
+        "-o",
+        &out,
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(std::fs::read(dir.join("page-1.pbm")).unwrap() == std::fs::read(src("src/a4-fine.pbm")).unwrap());
+    assert!(
+        std::fs::read(dir.join("page-1.pbm")).unwrap()
+            == std::fs::read(src("src/a4-fine.pbm")).unwrap()
+    );
 }
 
 #[test]

@@ -13,7 +13,9 @@ fn sample(name: &str) -> Vec<u8> {
 
 fn small_page() -> Page {
     let stride = 216;
-    let data = (0..stride * 60).map(|i| if (i / stride) % 9 < 4 { (i * 37 % 256) as u8 } else { 0 }).collect();
+    let data = (0..stride * 60)
+        .map(|i| if (i / stride) % 9 < 4 { (i * 37 % 256) as u8 } else { 0 })
+        .collect();
     let mut p = Page::from_rows(1728, 60, data).unwrap();
     p.resolution = Some(mm3gw::fax::Resolution::FINE);
     p
@@ -34,12 +36,20 @@ fn exercise(bytes: &[u8]) {
 /// Finds an IFD entry's byte position in one of our (little-endian, IFD at 8) files.
 fn entry_pos(bytes: &[u8], tag: u16) -> usize {
     let n = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
-    (0..n).map(|k| 10 + 12 * k).find(|&at| u16::from_le_bytes([bytes[at], bytes[at + 1]]) == tag).unwrap()
+    (0..n)
+        .map(|k| 10 + 12 * k)
+        .find(|&at| u16::from_le_bytes([bytes[at], bytes[at + 1]]) == tag)
+        .unwrap()
 }
 
 #[test]
 fn truncated_files_never_panic_and_mh_keeps_rows() {
-    for name in ["tiff/a4-std.mh.lsb.tif", "tiff/a4-std.mr-fill.msb.tif", "tiff/a4-std.mmr.lsb.tif", "wild/fax2d.tif"] {
+    for name in [
+        "tiff/a4-std.mh.lsb.tif",
+        "tiff/a4-std.mr-fill.msb.tif",
+        "tiff/a4-std.mmr.lsb.tif",
+        "wild/fax2d.tif",
+    ] {
         let bytes = sample(name);
         for cut in (0..bytes.len()).step_by(997) {
             exercise(&bytes[..cut]);
@@ -49,7 +59,8 @@ fn truncated_files_never_panic_and_mh_keeps_rows() {
     // rows are counted as bad.
     let page = small_page();
     let bytes = to_vec(std::slice::from_ref(&page), &WriteOptions::default()).unwrap();
-    let strip_len = u32::from_le_bytes(bytes[entry_pos(&bytes, 279) + 8..][..4].try_into().unwrap()) as usize;
+    let strip_len =
+        u32::from_le_bytes(bytes[entry_pos(&bytes, 279) + 8..][..4].try_into().unwrap()) as usize;
     let mut cut = bytes[..bytes.len() - strip_len / 2].to_vec();
     let at = entry_pos(&cut, 279) + 8;
     cut[at..at + 4].copy_from_slice(&((strip_len - strip_len / 2) as u32).to_le_bytes());
@@ -67,7 +78,9 @@ fn bit_flips_in_mh_and_mr_become_counted_bad_lines() {
     for coding in [Coding::Mh, Coding::Mr] {
         let opts = WriteOptions { coding, fill_order: FillOrder::Lsb, align_eol: true };
         let clean = to_vec(std::slice::from_ref(&page), &opts).unwrap();
-        let strip_at = u32::from_le_bytes(clean[entry_pos(&clean, 273) + 8..][..4].try_into().unwrap()) as usize;
+        let strip_at =
+            u32::from_le_bytes(clean[entry_pos(&clean, 273) + 8..][..4].try_into().unwrap())
+                as usize;
         let mut damaged_pages = 0;
         for k in 0..64usize {
             let mut bytes = clean.clone();
@@ -79,7 +92,10 @@ fn bit_flips_in_mh_and_mr_become_counted_bad_lines() {
             let wrong = (0..60).filter(|&y| p.page.row(y) != page.row(y)).count() as u32;
             if wrong > 0 {
                 damaged_pages += 1;
-                assert!(p.bad_lines > 0 || coding == Coding::Mr || wrong <= 1, "{coding:?} flip {k}: {wrong} rows differ, none counted");
+                assert!(
+                    p.bad_lines > 0 || coding == Coding::Mr || wrong <= 1,
+                    "{coding:?} flip {k}: {wrong} rows differ, none counted"
+                );
             }
             assert!(p.consecutive_bad_lines <= p.bad_lines);
         }
@@ -92,7 +108,8 @@ fn bit_flips_in_mmr_name_the_row() {
     let page = small_page();
     let opts = WriteOptions { coding: Coding::Mmr, fill_order: FillOrder::Msb, align_eol: false };
     let clean = to_vec(std::slice::from_ref(&page), &opts).unwrap();
-    let strip_at = u32::from_le_bytes(clean[entry_pos(&clean, 273) + 8..][..4].try_into().unwrap()) as usize;
+    let strip_at =
+        u32::from_le_bytes(clean[entry_pos(&clean, 273) + 8..][..4].try_into().unwrap()) as usize;
     let mut errors = 0;
     for k in 0..64usize {
         let mut bytes = clean.clone();
@@ -119,12 +136,18 @@ fn wrong_strip_counts_and_missing_tags_are_typed_errors() {
     let at = entry_pos(&b, 279);
     b[at + 4..at + 8].copy_from_slice(&2u32.to_le_bytes());
     b[at + 8..at + 12].copy_from_slice(&8u32.to_le_bytes());
-    assert!(matches!(read(&b, &Limits::default()), Err(TiffReadError::StripCountMismatch { offsets: 1, counts: 2, .. })));
+    assert!(matches!(
+        read(&b, &Limits::default()),
+        Err(TiffReadError::StripCountMismatch { offsets: 1, counts: 2, .. })
+    ));
     // ImageWidth renamed to an unknown tag: missing.
     let mut b = bytes.clone();
     let at = entry_pos(&b, 256);
     b[at..at + 2].copy_from_slice(&65000u16.to_le_bytes());
-    assert!(matches!(read(&b, &Limits::default()), Err(TiffReadError::MissingTag { tag: 256, .. })));
+    assert!(matches!(
+        read(&b, &Limits::default()),
+        Err(TiffReadError::MissingTag { tag: 256, .. })
+    ));
     // StripOffsets pointing past the end.
     let mut b = bytes.clone();
     let at = entry_pos(&b, 273);
@@ -148,18 +171,25 @@ fn absurd_dimensions_are_refused_before_allocation() {
         let at = entry_pos(&b, tag);
         b[at + 8..at + 12].copy_from_slice(&value.to_le_bytes());
         match read(&b, &Limits::default()) {
-            Err(TiffReadError::Page { source: PageError::TooLarge { .. } | PageError::Empty, .. }) => {}
+            Err(TiffReadError::Page {
+                source: PageError::TooLarge { .. } | PageError::Empty,
+                ..
+            }) => {}
             other => panic!("{tag}={value}: {other:?}"),
         }
     }
     // Raw G3 with an absurd width.
-    assert!(read_raw_g3(&[0, 1, 0xFF], 1 << 30, FillOrder::Msb, false, &Limits::default()).is_err());
+    assert!(
+        read_raw_g3(&[0, 1, 0xFF], 1 << 30, FillOrder::Msb, false, &Limits::default()).is_err()
+    );
 }
 
 #[test]
 fn random_garbage_never_panics() {
-    let mut x = 0x1234_5678_9ABC_DEFu64;
-    let template = to_vec(&[small_page()], &WriteOptions { coding: Coding::Mr, ..WriteOptions::default() }).unwrap();
+    let mut x = 0x0123_4567_89AB_CDEF_u64;
+    let template =
+        to_vec(&[small_page()], &WriteOptions { coding: Coding::Mr, ..WriteOptions::default() })
+            .unwrap();
     for round in 0..300 {
         let mut b = template.clone();
         for _ in 0..1 + round % 16 {

@@ -27,8 +27,17 @@ fn source(name: &str, res: Resolution) -> Page {
 /// Decodes `file` with libtiff into an uncompressed MSB-first TIFF and reads its pixels.
 fn libtiff_decode(file: &PathBuf) -> Vec<Page> {
     let out = file.with_extension("none.tif");
-    let st = Command::new("tiffcp").args(["-c", "none", "-f", "msb2lsb"]).arg(file).arg(&out).output().unwrap();
-    assert!(st.status.success() && st.stderr.is_empty(), "tiffcp: {}", String::from_utf8_lossy(&st.stderr));
+    let st = Command::new("tiffcp")
+        .args(["-c", "none", "-f", "msb2lsb"])
+        .arg(file)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success() && st.stderr.is_empty(),
+        "tiffcp: {}",
+        String::from_utf8_lossy(&st.stderr)
+    );
     let bytes = std::fs::read(&out).unwrap();
     read(&bytes, &Limits::default()).unwrap().into_iter().map(|d| d.page).collect()
 }
@@ -36,7 +45,12 @@ fn libtiff_decode(file: &PathBuf) -> Vec<Page> {
 fn tiffinfo_clean(file: &PathBuf) {
     let st = Command::new("tiffinfo").arg("-D").arg(file).output().unwrap();
     assert!(st.status.success(), "tiffinfo failed on {}", file.display());
-    assert!(st.stderr.is_empty(), "tiffinfo warns on {}: {}", file.display(), String::from_utf8_lossy(&st.stderr));
+    assert!(
+        st.stderr.is_empty(),
+        "tiffinfo warns on {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&st.stderr)
+    );
 }
 
 #[test]
@@ -56,14 +70,22 @@ fn libtiff_reads_every_variant_we_write() {
                     }
                     let opts = WriteOptions { coding, fill_order, align_eol };
                     let bytes = to_vec(std::slice::from_ref(page), &opts).unwrap();
-                    let file = scratch(&format!("{coding:?}-{fill_order:?}-{label}-{align_eol}.tif"));
+                    let file =
+                        scratch(&format!("{coding:?}-{fill_order:?}-{label}-{align_eol}.tif"));
                     std::fs::write(&file, &bytes).unwrap();
                     tiffinfo_clean(&file);
                     let back = libtiff_decode(&file);
                     assert_eq!(back.len(), 1);
-                    assert!(back[0].data() == page.data(), "{}: libtiff decode differs", file.display());
-                    let profile =
-                        if coding == Coding::Mh && fill_order == FillOrder::Lsb { Profile::S } else { Profile::F };
+                    assert!(
+                        back[0].data() == page.data(),
+                        "{}: libtiff decode differs",
+                        file.display()
+                    );
+                    let profile = if coding == Coding::Mh && fill_order == FillOrder::Lsb {
+                        Profile::S
+                    } else {
+                        Profile::F
+                    };
                     let v = check(&bytes, profile);
                     assert!(v.is_empty(), "{}: {v:?}", file.display());
                     if profile == Profile::F {
@@ -103,7 +125,8 @@ fn libtiff_reads_a_multi_page_profile_s_file() {
 fn checker_flags_libtiff_default_g3_output() {
     // fax/tiff/a4-fine.mh.msb.tif is `tiffcp -c g3` default output (MANIFEST line kept with it).
     let path = common::root().join("samples/interop/fax/tiff/a4-fine.mh.msb.tif");
-    let v: Vec<String> = check(&std::fs::read(path).unwrap(), Profile::S).iter().map(|v| v.to_string()).collect();
+    let v: Vec<String> =
+        check(&std::fs::read(path).unwrap(), Profile::S).iter().map(|v| v.to_string()).collect();
     let has = |s: &str| v.iter().any(|l| l.contains(s));
     assert!(has("first IFD at offset"), "{v:#?}");
     assert!(has("NewSubfileType (254) is missing"), "{v:#?}");

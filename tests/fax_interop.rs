@@ -22,9 +22,8 @@ fn manifest_pairs() -> Vec<(String, Vec<String>)> {
         .filter_map(|l| {
             let cols: Vec<&str> = l.split('\t').collect();
             let refs = cols.get(5).copied().unwrap_or("").trim();
-            (!refs.is_empty()).then(|| {
-                (cols[0].to_string(), refs.split(' ').map(str::to_string).collect())
-            })
+            (!refs.is_empty())
+                .then(|| (cols[0].to_string(), refs.split(' ').map(str::to_string).collect()))
         })
         .collect()
 }
@@ -67,7 +66,8 @@ fn every_interop_file_decodes_to_its_reference() {
         assert_eq!(decoded.len(), refs.len(), "{file}: page count");
         for (i, (got, r)) in decoded.iter().zip(refs).enumerate() {
             let want = pbm(r);
-            if (got.width(), got.height(), got.data()) != (want.width(), want.height(), want.data()) {
+            if (got.width(), got.height(), got.data()) != (want.width(), want.height(), want.data())
+            {
                 failures.push(format!("{file} page {i}: {}", first_diff(got, &want)));
             }
             pages_checked += 1;

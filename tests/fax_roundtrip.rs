@@ -25,7 +25,8 @@ impl Rng {
 fn random_page(rng: &mut Rng, width: u32, height: u32) -> Page {
     let stride = width.div_ceil(8) as usize;
     let mut data = vec![0u8; stride * height as usize];
-    let mut edges: Vec<u32> = (0..rng.below(12)).map(|_| rng.below(u64::from(width)) as u32).collect();
+    let mut edges: Vec<u32> =
+        (0..rng.below(12)).map(|_| rng.below(u64::from(width)) as u32).collect();
     for y in 0..height as usize {
         let row = &mut data[y * stride..(y + 1) * stride];
         match rng.below(6) {
@@ -67,7 +68,8 @@ fn codec_round_trip_random_pages_any_width() {
         let align_eol = rng.below(2) == 1;
         let rtc = rng.below(2) == 1;
         let data = t4::encode(&page, &T4Encode { k, align_eol, rtc });
-        let params = T4Params { width, rows: Some(height), two_d: k.is_some(), byte_aligned_rows: false };
+        let params =
+            T4Params { width, rows: Some(height), two_d: k.is_some(), byte_aligned_rows: false };
         let d = t4::decode(&data, &params, &limits).unwrap();
         assert_eq!(d.bad_lines, 0, "case {case}: {width}x{height} k {k:?}");
         assert!(d.page == page, "case {case}: T.4 {width}x{height} k {k:?} align {align_eol}");
@@ -84,7 +86,8 @@ fn tiff_round_trip_random_pages() {
         let n = 1 + rng.below(3) as usize;
         let pages: Vec<Page> = (0..n)
             .map(|_| {
-                let res = [Resolution::FINE, Resolution::STANDARD, Resolution::SUPERFINE][rng.below(3) as usize];
+                let res = [Resolution::FINE, Resolution::STANDARD, Resolution::SUPERFINE]
+                    [rng.below(3) as usize];
                 let width = [1728, 2048, 2432][rng.below(3) as usize];
                 let height = 1 + rng.below(40) as u32;
                 let mut p = random_page(&mut rng, width, height);

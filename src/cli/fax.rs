@@ -189,7 +189,14 @@ fn decode(a: DecodeArgs) -> ExitCode {
                 if let Ok(path) = write_page(&a.out, i + 1, &partial.page) {
                     describe(i + 1, &partial, &path);
                 }
-                status = fail(1, format_args!("{}: page {}: MMR data corrupt at row {row}: {cause}", a.input.display(), page + 1));
+                status = fail(
+                    1,
+                    format_args!(
+                        "{}: page {}: MMR data corrupt at row {row}: {cause}",
+                        a.input.display(),
+                        page + 1
+                    ),
+                );
             }
             Err(e) => status = fail(1, format_args!("{}: {e}", a.input.display())),
         }

@@ -8,7 +8,11 @@ mod fax;
 mod inspect;
 
 #[derive(Parser)]
-#[command(name = "mm3gw", version, about = "MM3 interworking gateway: MM4 <-> T.37 fax mail and VPIM voice mail")]
+#[command(
+    name = "mm3gw",
+    version,
+    about = "MM3 interworking gateway: MM4 <-> T.37 fax mail and VPIM voice mail"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -89,7 +89,7 @@ impl<'a> BitReader<'a> {
 
     /// Skips to the next byte boundary (Compression 2 rows start on one).
     pub(crate) fn align(&mut self) {
-        let r = (self.n % 8) as u32;
+        let r = self.n % 8;
         self.consume(r);
         self.refill();
     }
@@ -159,7 +159,8 @@ mod tests {
     #[test]
     fn writer_then_reader_round_trip() {
         let mut w = BitWriter::with_capacity(0);
-        let codes: Vec<(u32, u32)> = (1..200u32).map(|i| (i * 7919 % (1 << (i % 20 + 1)), i % 20 + 1)).collect();
+        let codes: Vec<(u32, u32)> =
+            (1..200u32).map(|i| (i * 7919 % (1 << (i % 20 + 1)), i % 20 + 1)).collect();
         for &(c, l) in &codes {
             w.put(c, l);
         }

@@ -93,8 +93,19 @@ impl Checker<'_, '_> {
             (None, None) => return self.missing(page, tag, name, "RFC 3949 §2.2"),
         };
         if !ok.contains(&v) {
-            let found = if self.value(page, tag).is_some() { v.to_string() } else { format!("absent (= {v})") };
-            self.out.push(Violation::Value { page, tag, name, found, allowed, profile: self.profile });
+            let found = if self.value(page, tag).is_some() {
+                v.to_string()
+            } else {
+                format!("absent (= {v})")
+            };
+            self.out.push(Violation::Value {
+                page,
+                tag,
+                name,
+                found,
+                allowed,
+                profile: self.profile,
+            });
         }
     }
 
@@ -108,7 +119,12 @@ impl Checker<'_, '_> {
             }
         }
         match self.value(page, tag::NEW_SUBFILE_TYPE) {
-            None => self.missing(page, tag::NEW_SUBFILE_TYPE, "NewSubfileType", "RFC 3949 §2.2.2: default 0 is not acceptable"),
+            None => self.missing(
+                page,
+                tag::NEW_SUBFILE_TYPE,
+                "NewSubfileType",
+                "RFC 3949 §2.2.2: default 0 is not acceptable",
+            ),
             Some(v) if v & 2 == 0 => self.out.push(Violation::Value {
                 page,
                 tag: tag::NEW_SUBFILE_TYPE,
@@ -134,30 +150,65 @@ impl Checker<'_, '_> {
         let compression = self.value(page, tag::COMPRESSION).unwrap_or(1);
         if s {
             self.allow(page, tag::COMPRESSION, "Compression", Some(1), &[3], "3 (MH)");
-            self.allow(page, tag::PHOTOMETRIC, "PhotometricInterpretation", None, &[0], "0 (min-is-white)");
+            self.allow(
+                page,
+                tag::PHOTOMETRIC,
+                "PhotometricInterpretation",
+                None,
+                &[0],
+                "0 (min-is-white)",
+            );
             self.allow(page, tag::FILL_ORDER, "FillOrder", Some(1), &[2], "2 (LSB first)");
             self.allow(page, tag::RESOLUTION_UNIT, "ResolutionUnit", Some(2), &[2], "2 (inch)");
         } else {
-            self.allow(page, tag::COMPRESSION, "Compression", Some(1), &[3, 4], "3 (MH/MR) or 4 (MMR)");
-            self.allow(page, tag::PHOTOMETRIC, "PhotometricInterpretation", None, &[0, 1], "0 or 1");
+            self.allow(
+                page,
+                tag::COMPRESSION,
+                "Compression",
+                Some(1),
+                &[3, 4],
+                "3 (MH/MR) or 4 (MMR)",
+            );
+            self.allow(
+                page,
+                tag::PHOTOMETRIC,
+                "PhotometricInterpretation",
+                None,
+                &[0, 1],
+                "0 or 1",
+            );
             self.allow(page, tag::FILL_ORDER, "FillOrder", Some(1), &[1, 2], "1 or 2");
             self.allow(page, tag::RESOLUTION_UNIT, "ResolutionUnit", Some(2), &[2, 3], "2 or 3");
         }
         match compression {
             3 => match self.value(page, tag::T4_OPTIONS) {
-                None => self.missing(page, tag::T4_OPTIONS, "T4Options", "RFC 3949 §3.2.2: required when Compression is 3"),
+                None => self.missing(
+                    page,
+                    tag::T4_OPTIONS,
+                    "T4Options",
+                    "RFC 3949 §3.2.2: required when Compression is 3",
+                ),
                 Some(v) if v & 2 != 0 || s && v & 1 != 0 => self.out.push(Violation::Value {
                     page,
                     tag: tag::T4_OPTIONS,
                     name: "T4Options",
                     found: v.to_string(),
-                    allowed: if s { "0 or 4 (MH, no uncompressed mode)" } else { "no uncompressed mode (bit 1 clear)" },
+                    allowed: if s {
+                        "0 or 4 (MH, no uncompressed mode)"
+                    } else {
+                        "no uncompressed mode (bit 1 clear)"
+                    },
                     profile: self.profile,
                 }),
                 _ => {}
             },
             4 => match self.value(page, tag::T6_OPTIONS) {
-                None => self.missing(page, tag::T6_OPTIONS, "T6Options", "RFC 3949 §4.2.2: present and 0 for MMR"),
+                None => self.missing(
+                    page,
+                    tag::T6_OPTIONS,
+                    "T6Options",
+                    "RFC 3949 §4.2.2: present and 0 for MMR",
+                ),
                 Some(v) if v != 0 => self.out.push(Violation::Value {
                     page,
                     tag: tag::T6_OPTIONS,
@@ -174,7 +225,8 @@ impl Checker<'_, '_> {
         match self.t.ifds[page].get(tag::PAGE_NUMBER).and_then(|e| self.t.uints(e)) {
             None => self.missing(page, tag::PAGE_NUMBER, "PageNumber", "RFC 3949 §2.2.1"),
             Some(v) => {
-                let (n, m) = (v.first().copied().unwrap_or(u64::MAX), v.get(1).copied().unwrap_or(u64::MAX));
+                let (n, m) =
+                    (v.first().copied().unwrap_or(u64::MAX), v.get(1).copied().unwrap_or(u64::MAX));
                 if n != page as u64 || (m != total as u64 && m != 0) {
                     self.out.push(Violation::PageNumber { page, n, m, total });
                 }
@@ -206,7 +258,9 @@ impl Checker<'_, '_> {
         let ifd = &self.t.ifds[page];
         let num = |t: u16| ifd.get(t).and_then(|e| self.t.number(e));
         let (Some(x), Some(y)) = (num(tag::X_RESOLUTION), num(tag::Y_RESOLUTION)) else {
-            for (t, name) in [(tag::X_RESOLUTION, "XResolution"), (tag::Y_RESOLUTION, "YResolution")] {
+            for (t, name) in
+                [(tag::X_RESOLUTION, "XResolution"), (tag::Y_RESOLUTION, "YResolution")]
+            {
                 if num(t).is_none() {
                     self.missing(page, t, name, "RFC 3949 §2.2.2: no default");
                 }
@@ -255,16 +309,23 @@ impl Checker<'_, '_> {
     fn layout(&mut self, page: usize) {
         let ifd = &self.t.ifds[page];
         let ifd_end = u64::from(ifd.offset) + ifd.len();
-        if ifd.offset % 2 != 0 {
-            self.out.push(Violation::Layout { page, what: format!("IFD at odd offset {}", ifd.offset) });
+        if !ifd.offset.is_multiple_of(2) {
+            self.out.push(Violation::Layout {
+                page,
+                what: format!("IFD at odd offset {}", ifd.offset),
+            });
         }
         let outside: Vec<&Entry> = ifd.entries.iter().filter(|e| e.value_len > 4).collect();
         let strips = ifd.get(tag::STRIP_OFFSETS).and_then(|e| self.t.uints(e)).unwrap_or_default();
-        let counts = ifd.get(tag::STRIP_BYTE_COUNTS).and_then(|e| self.t.uints(e)).unwrap_or_default();
+        let counts =
+            ifd.get(tag::STRIP_BYTE_COUNTS).and_then(|e| self.t.uints(e)).unwrap_or_default();
         let first_strip = strips.iter().copied().min();
         let mut page_end = ifd_end;
-        let before: Vec<String> =
-            outside.iter().filter(|e| e.value_offset < ifd_end).map(|e| e.tag.to_string()).collect();
+        let before: Vec<String> = outside
+            .iter()
+            .filter(|e| e.value_offset < ifd_end)
+            .map(|e| e.tag.to_string())
+            .collect();
         if !before.is_empty() {
             let what = format!("values of tags {} come before the IFD", before.join(", "));
             self.out.push(Violation::Layout { page, what });
@@ -290,20 +351,25 @@ impl Checker<'_, '_> {
         for (&off, &len) in strips.iter().zip(&counts) {
             page_end = page_end.max(off + len);
         }
-        if let Some(next) = self.t.ifds.get(page + 1) {
-            if u64::from(next.offset) < page_end {
-                self.out.push(Violation::Layout {
-                    page,
-                    what: format!("next IFD at {} does not follow this page's data (ends at {page_end})", next.offset),
-                });
-            }
+        if let Some(next) = self.t.ifds.get(page + 1)
+            && u64::from(next.offset) < page_end
+        {
+            self.out.push(Violation::Layout {
+                page,
+                what: format!(
+                    "next IFD at {} does not follow this page's data (ends at {page_end})",
+                    next.offset
+                ),
+            });
         }
     }
 
     fn data(&mut self, page: usize, compression: u64) {
         match self.t.decode_page(page) {
             Err(e) => self.out.push(Violation::Undecodable { page, error: e.to_string() }),
-            Ok(d) if d.bad_lines > 0 => self.out.push(Violation::BadLines { page, bad: d.bad_lines }),
+            Ok(d) if d.bad_lines > 0 => {
+                self.out.push(Violation::BadLines { page, bad: d.bad_lines })
+            }
             Ok(_) => {}
         }
         if compression != 4 {
@@ -311,7 +377,9 @@ impl Checker<'_, '_> {
         }
         let Ok(info) = self.t.page_info(page) else { return };
         for (k, &(off, len)) in info.strips.iter().enumerate() {
-            let Some(bytes) = self.t.data().get(off as usize..(off + len) as usize) else { continue };
+            let Some(bytes) = self.t.data().get(off as usize..(off + len) as usize) else {
+                continue;
+            };
             if !ends_with_eofb(bytes, info.fill_order == super::FillOrder::Lsb) {
                 self.out.push(Violation::NoEofb { page, strip: k });
             }

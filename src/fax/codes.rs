@@ -208,7 +208,8 @@ mod tests {
 
     /// Every code must land in its own slot: a typo in a table shows up as an overlap.
     fn assert_prefix_free(term: &[(u16, u8); 64], makeup: &[(u16, u8); 27]) {
-        let mut all: Vec<(u16, u8)> = term.iter().chain(makeup).chain(&EXT_MAKEUP).copied().collect();
+        let mut all: Vec<(u16, u8)> =
+            term.iter().chain(makeup).chain(&EXT_MAKEUP).copied().collect();
         all.push(EOL);
         for (i, a) in all.iter().enumerate() {
             for b in &all[i + 1..] {

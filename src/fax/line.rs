@@ -113,9 +113,7 @@ pub(crate) fn decode_2d(
         let col = a0.max(0) as u32;
         // b1: first change right of a0 that turns to the colour opposite a0's.
         i = i.saturating_sub(1);
-        while i + 2 < reference.len()
-            && (i64::from(reference[i]) <= a0 || (i & 1 == 1) != black)
-        {
+        while i + 2 < reference.len() && (i64::from(reference[i]) <= a0 || (i & 1 == 1) != black) {
             i += 1;
         }
         let b1 = reference.get(i).copied().unwrap_or(width).min(width);
@@ -190,7 +188,8 @@ pub(crate) fn strip_sentinels(changes: &mut Vec<u32>, width: u32) {
 
 #[inline(always)]
 fn put_run(w: &mut BitWriter, black: bool, mut run: u32) {
-    let (term, makeup) = if black { (&BLACK_TERM, &BLACK_MAKEUP) } else { (&WHITE_TERM, &WHITE_MAKEUP) };
+    let (term, makeup) =
+        if black { (&BLACK_TERM, &BLACK_MAKEUP) } else { (&WHITE_TERM, &WHITE_MAKEUP) };
     while run >= 2624 {
         w.put_code(EXT_MAKEUP[12]);
         run -= 2560;
@@ -224,9 +223,7 @@ pub(crate) fn encode_2d(w: &mut BitWriter, reference: &[u32], cur: &[u32], width
     let wi = i64::from(width);
     while a0 < wi {
         i = i.saturating_sub(1);
-        while i + 2 < reference.len()
-            && (i64::from(reference[i]) <= a0 || (i & 1 == 1) != black)
-        {
+        while i + 2 < reference.len() && (i64::from(reference[i]) <= a0 || (i & 1 == 1) != black) {
             i += 1;
         }
         let b1 = i64::from(reference[i]);
@@ -310,7 +307,9 @@ mod tests {
         let row: Vec<u8> = pixels
             .as_bytes()
             .chunks(8)
-            .map(|c| c.iter().enumerate().fold(0, |b, (i, &p)| b | (u8::from(p == b'#') << (7 - i))))
+            .map(|c| {
+                c.iter().enumerate().fold(0, |b, (i, &p)| b | (u8::from(p == b'#') << (7 - i)))
+            })
             .collect();
         let mut out = Vec::new();
         row_to_changes(&row, pixels.len() as u32, &mut out);

@@ -46,7 +46,9 @@ impl std::fmt::Debug for Page {
 /// Why a page could not be made or read.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PageError {
-    #[error("page {width}x{height} exceeds the limits (max {max_width}x{max_height}, {max_pixels} pixels)")]
+    #[error(
+        "page {width}x{height} exceeds the limits (max {max_width}x{max_height}, {max_pixels} pixels)"
+    )]
     TooLarge { width: u64, height: u64, max_width: u32, max_height: u32, max_pixels: u64 },
     #[error("page has zero width or height")]
     Empty,
@@ -63,7 +65,13 @@ impl Page {
     pub fn new(width: u32, height: u32, limits: &Limits) -> Result<Page, PageError> {
         limits.check_page(u64::from(width), u64::from(height))?;
         let stride = width.div_ceil(8) as usize;
-        Ok(Page { width, height, stride, data: vec![0; stride * height as usize], resolution: None })
+        Ok(Page {
+            width,
+            height,
+            stride,
+            data: vec![0; stride * height as usize],
+            resolution: None,
+        })
     }
 
     /// Wraps packed rows (MSB first, 1 = black, rows padded to a byte).

@@ -6,8 +6,8 @@
 use super::bits::{BitReader, BitWriter};
 use super::codes::EOL;
 use super::line::{
-    add_sentinels, changes_to_row, decode_1d, decode_2d, encode_1d, encode_2d, row_to_changes,
-    strip_sentinels, LineError,
+    LineError, add_sentinels, changes_to_row, decode_1d, decode_2d, encode_1d, encode_2d,
+    row_to_changes, strip_sentinels,
 };
 use super::{Limits, Page, PageError};
 
@@ -265,7 +265,8 @@ mod tests {
         let mut data = vec![0u8; stride * height as usize];
         for y in 0..height as usize {
             for x in 0..stride {
-                data[y * stride + x] = ((x * 7 + y * 13) % 251) as u8 & if y % 5 == 0 { 0 } else { 0xF3 };
+                data[y * stride + x] =
+                    ((x * 7 + y * 13) % 251) as u8 & if y % 5 == 0 { 0 } else { 0xF3 };
             }
         }
         Page::from_rows(width, height, data).unwrap()
@@ -279,8 +280,12 @@ mod tests {
             for align_eol in [false, true] {
                 for rtc in [false, true] {
                     let data = encode(&page, &T4Encode { k, align_eol, rtc });
-                    let params =
-                        T4Params { width: 1728, rows: None, two_d: k.is_some(), byte_aligned_rows: false };
+                    let params = T4Params {
+                        width: 1728,
+                        rows: None,
+                        two_d: k.is_some(),
+                        byte_aligned_rows: false,
+                    };
                     let d = decode(&data, &params, &l).unwrap();
                     assert_eq!(d.page, page, "k {k:?} align {align_eol} rtc {rtc}");
                     assert_eq!((d.bad_lines, d.rtc), (0, rtc));
@@ -304,7 +309,8 @@ mod tests {
         let mid = data.len() / 2;
         data[mid] ^= 0x5A;
         data[mid + 1] ^= 0xFF;
-        let params = T4Params { width: 1728, rows: Some(30), two_d: false, byte_aligned_rows: false };
+        let params =
+            T4Params { width: 1728, rows: Some(30), two_d: false, byte_aligned_rows: false };
         let d = decode(&data, &params, &Limits::default()).unwrap();
         assert!(d.bad_lines >= 1 && d.bad_lines <= 3, "{}", d.bad_lines);
         let diff = (0..30).filter(|&y| d.page.row(y) != page.row(y)).count();
@@ -321,7 +327,8 @@ mod tests {
     fn truncated_stream_counts_missing_rows() {
         let page = sample(1728, 20);
         let data = encode(&page, &T4Encode { k: Some(4), align_eol: false, rtc: false });
-        let params = T4Params { width: 1728, rows: Some(20), two_d: true, byte_aligned_rows: false };
+        let params =
+            T4Params { width: 1728, rows: Some(20), two_d: true, byte_aligned_rows: false };
         let d = decode(&data[..data.len() / 2], &params, &Limits::default()).unwrap();
         assert_eq!(d.page.height(), 20);
         assert!(d.bad_lines >= 9, "{}", d.bad_lines);

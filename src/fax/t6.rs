@@ -5,7 +5,7 @@
 //! and keeps the rows decoded before it.
 use super::bits::{BitReader, BitWriter};
 use super::codes::EOL;
-use super::line::{add_sentinels, changes_to_row, decode_2d, encode_2d, row_to_changes, LineError};
+use super::line::{LineError, add_sentinels, changes_to_row, decode_2d, encode_2d, row_to_changes};
 use super::{Limits, Page, PageError};
 
 /// Why an MMR stream could not be decoded to the end.
@@ -97,7 +97,9 @@ mod tests {
     fn sample() -> Page {
         let (w, h) = (1728u32, 50u32);
         let stride = 216;
-        let data = (0..stride * h as usize).map(|i| if (i / stride) % 7 < 3 { (i * 31 % 256) as u8 } else { 0 }).collect();
+        let data = (0..stride * h as usize)
+            .map(|i| if (i / stride) % 7 < 3 { (i * 31 % 256) as u8 } else { 0 })
+            .collect();
         Page::from_rows(w, h, data).unwrap()
     }
 
@@ -121,7 +123,8 @@ mod tests {
         data[at] = 0x00;
         data[at + 1] = 0x00;
         match decode(&data, 1728, 50, &Limits::default()) {
-            Err(T6Error::Corrupt { row, partial, .. }) | Err(T6Error::Short { row, partial, .. }) => {
+            Err(T6Error::Corrupt { row, partial, .. })
+            | Err(T6Error::Short { row, partial, .. }) => {
                 assert!(row > 0 && row < 50);
                 assert_eq!(partial.height(), row);
                 // Rows well before the damage are intact.

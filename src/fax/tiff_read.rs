@@ -221,11 +221,8 @@ impl<'a> Tiff<'a> {
             let mut field = [0u8; 4];
             field.copy_from_slice(&self.data[(at + 8) as usize..(at + 12) as usize]);
             let value_len = type_size(typ) * u64::from(count);
-            let value_offset = if value_len <= 4 {
-                at + 8
-            } else {
-                u64::from(self.u32_at(at + 8).unwrap_or(0))
-            };
+            let value_offset =
+                if value_len <= 4 { at + 8 } else { u64::from(self.u32_at(at + 8).unwrap_or(0)) };
             if value_offset + value_len > self.data.len() as u64 {
                 return Err(self.out_of_file("tag values", value_offset));
             }
@@ -314,7 +311,9 @@ impl<'a> Tiff<'a> {
         let unsupported = |what: String| TiffReadError::Unsupported { page, what };
         let width = self.required(page, tag::IMAGE_WIDTH, "ImageWidth")?;
         let height = self.required(page, tag::IMAGE_LENGTH, "ImageLength")?;
-        self.limits.check_page(width, height).map_err(|source| TiffReadError::Page { page, source })?;
+        self.limits
+            .check_page(width, height)
+            .map_err(|source| TiffReadError::Page { page, source })?;
         let (width, height) = (width as u32, height as u32);
         if let Some(b) = self.tag_uint(page, tag::BITS_PER_SAMPLE).filter(|&b| b != 1) {
             return Err(unsupported(format!("{b} bits per sample (fax pages are bilevel)")));
@@ -352,12 +351,15 @@ impl<'a> Tiff<'a> {
             _ => height,
         };
         let ifd = &self.ifds[page];
-        let offsets = ifd
-            .get(tag::STRIP_OFFSETS)
-            .and_then(|e| self.uints(e))
-            .ok_or(TiffReadError::MissingTag { page, tag: tag::STRIP_OFFSETS, name: "StripOffsets" })?;
+        let offsets = ifd.get(tag::STRIP_OFFSETS).and_then(|e| self.uints(e)).ok_or(
+            TiffReadError::MissingTag { page, tag: tag::STRIP_OFFSETS, name: "StripOffsets" },
+        )?;
         let counts = ifd.get(tag::STRIP_BYTE_COUNTS).and_then(|e| self.uints(e)).ok_or(
-            TiffReadError::MissingTag { page, tag: tag::STRIP_BYTE_COUNTS, name: "StripByteCounts" },
+            TiffReadError::MissingTag {
+                page,
+                tag: tag::STRIP_BYTE_COUNTS,
+                name: "StripByteCounts",
+            },
         )?;
         if offsets.len() != counts.len() || offsets.is_empty() {
             return Err(TiffReadError::StripCountMismatch {
@@ -423,8 +425,8 @@ impl<'a> Tiff<'a> {
     pub fn decode_page(&self, page: usize) -> Result<DecodedPage, TiffReadError> {
         let info = self.page_info(page)?;
         let (width, height) = (info.width, info.height);
-        let mut out =
-            Page::new(width, height, &self.limits).map_err(|source| TiffReadError::Page { page, source })?;
+        let mut out = Page::new(width, height, &self.limits)
+            .map_err(|source| TiffReadError::Page { page, source })?;
         let stride = out.stride();
         let (mut bad, mut longest) = (0u32, 0u32);
         let mut row0 = 0u32;
@@ -496,9 +498,10 @@ impl<'a> Tiff<'a> {
     ) -> TiffReadError {
         let (row, cause) = match &e {
             T6Error::Corrupt { row, cause, .. } => (row0 + row, cause.to_string()),
-            T6Error::Short { row, expected, .. } => {
-                (row0 + row, format!("data ends (EOFB or end of strip) after {row} of {expected} rows"))
-            }
+            T6Error::Short { row, expected, .. } => (
+                row0 + row,
+                format!("data ends (EOFB or end of strip) after {row} of {expected} rows"),
+            ),
             T6Error::Nothing { cause } => (row0, cause.to_string()),
             other => (row0, other.to_string()),
         };
@@ -513,7 +516,8 @@ impl<'a> Tiff<'a> {
             out.invert();
         }
         out.resolution = info.resolution;
-        let partial = Box::new(DecodedPage { page: out, info, bad_lines: 0, consecutive_bad_lines: 0 });
+        let partial =
+            Box::new(DecodedPage { page: out, info, bad_lines: 0, consecutive_bad_lines: 0 });
         TiffReadError::MmrCorrupt { page, row, cause, partial }
     }
 

@@ -93,7 +93,11 @@ fn strip(page: &Page, opts: &WriteOptions, y_dpi: u16) -> Vec<u8> {
 }
 
 /// Writes `pages` as one TIFF file; returns the bytes written.
-pub fn write_tiff(pages: &[Page], opts: &WriteOptions, mut out: impl Write) -> Result<usize, TiffWriteError> {
+pub fn write_tiff(
+    pages: &[Page],
+    opts: &WriteOptions,
+    mut out: impl Write,
+) -> Result<usize, TiffWriteError> {
     if pages.is_empty() {
         return Err(TiffWriteError::NoPages);
     }
@@ -107,7 +111,11 @@ pub fn write_tiff(pages: &[Page], opts: &WriteOptions, mut out: impl Write) -> R
         }
         let r = p.resolution.ok_or(TiffWriteError::NoResolution { page: i })?;
         if !width_fits(p.width(), r) {
-            return Err(TiffWriteError::WidthResolution { page: i, width: p.width(), resolution: r });
+            return Err(TiffWriteError::WidthResolution {
+                page: i,
+                width: p.width(),
+                resolution: r,
+            });
         }
         resolutions.push(r);
     }
