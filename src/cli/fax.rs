@@ -122,8 +122,9 @@ fn read(path: &Path) -> Result<Vec<u8>, ExitCode> {
 
 fn write_page(dir: &Path, n: usize, page: &Page) -> Result<PathBuf, ExitCode> {
     let path = dir.join(format!("page-{n}.pbm"));
-    std::fs::write(&path, page.to_pbm())
-        .map(|()| path.clone())
+    std::fs::File::create(&path)
+        .and_then(|f| page.write_pbm(std::io::BufWriter::new(f)))
+        .map(|_| path.clone())
         .map_err(|e| fail(2, format_args!("{}: {e}", path.display())))
 }
 

@@ -248,26 +248,30 @@ pub(crate) fn encode_2d(w: &mut BitWriter, reference: &[u32], cur: &[u32], width
     }
 }
 
-/// Finds a packed row's changing elements (the encoder's input).
+/// Finds a packed row's changing elements (the encoder's input), 64 pixels per step so white
+/// and black areas cost one compare per word.
 pub(crate) fn row_to_changes(row: &[u8], width: u32, out: &mut Vec<u32>) {
     out.clear();
-    let mut flip = 0u8; // 0x00 while looking for black, 0xFF while looking for white
-    let mut x = 0u32;
-    while x < width {
-        let b = (x / 8) as usize;
-        let Some(&byte) = row.get(b) else { break };
-        let bits = (byte ^ flip) & (0xFF >> (x % 8));
-        if bits == 0 {
-            x = (x | 7) + 1;
-            continue;
+    let mut flip = 0u64; // all ones while inside a black run
+    for (wi, chunk) in row.chunks(8).enumerate() {
+        let mut b = [0u8; 8];
+        b[..chunk.len()].copy_from_slice(chunk);
+        let word = u64::from_be_bytes(b);
+        let base = wi as u32 * 64;
+        let mut from = 0u32;
+        loop {
+            let v = (word ^ flip) & (u64::MAX >> from);
+            if v == 0 {
+                break;
+            }
+            let k = v.leading_zeros();
+            if base + k >= width {
+                return;
+            }
+            out.push(base + k);
+            flip = !flip;
+            from = k;
         }
-        let pos = (x & !7) + bits.leading_zeros();
-        if pos >= width {
-            break;
-        }
-        out.push(pos);
-        flip = !flip;
-        x = pos;
     }
 }
 

@@ -172,6 +172,7 @@ impl Page {
         let header = format!("P4\n{} {}\n", self.width, self.height);
         out.write_all(header.as_bytes())?;
         out.write_all(&self.data)?;
+        out.flush()?;
         Ok(header.len() + self.data.len())
     }
 

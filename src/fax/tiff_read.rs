@@ -425,6 +425,9 @@ impl<'a> Tiff<'a> {
     pub fn decode_page(&self, page: usize) -> Result<DecodedPage, TiffReadError> {
         let info = self.page_info(page)?;
         let (width, height) = (info.width, info.height);
+        if info.rows_per_strip >= height && info.coding != Coding::Uncompressed {
+            return self.decode_single_strip(page, info);
+        }
         let mut out = Page::new(width, height, &self.limits)
             .map_err(|source| TiffReadError::Page { page, source })?;
         let stride = out.stride();
@@ -481,6 +484,55 @@ impl<'a> Tiff<'a> {
             bad += height - row0;
             longest = longest.max(height - row0);
         }
+        if info.min_is_black {
+            out.invert();
+        }
+        out.resolution = info.resolution;
+        Ok(DecodedPage { page: out, info, bad_lines: bad, consecutive_bad_lines: longest })
+    }
+
+    /// The usual fax layout, one strip per page: the codec's page is the result, no copy.
+    fn decode_single_strip(
+        &self,
+        page: usize,
+        info: PageInfo,
+    ) -> Result<DecodedPage, TiffReadError> {
+        let (width, height) = (info.width, info.height);
+        let Some(&(off, len)) = info.strips.first() else {
+            return Err(TiffReadError::MissingTag {
+                page,
+                tag: tag::STRIP_OFFSETS,
+                name: "StripOffsets",
+            });
+        };
+        let raw = &self.data[off as usize..(off + len) as usize];
+        let data: std::borrow::Cow<'_, [u8]> = if info.fill_order == FillOrder::Lsb {
+            let mut v = raw.to_vec();
+            reverse_bits(&mut v);
+            v.into()
+        } else {
+            raw.into()
+        };
+        let (mut out, bad, longest) = if info.coding == Coding::Mmr {
+            match t6::decode(&data, width, height, &self.limits) {
+                Ok(p) => (p, 0, 0),
+                Err(e) => {
+                    let out = Page::new(width, height, &self.limits)
+                        .map_err(|source| TiffReadError::Page { page, source })?;
+                    return Err(self.mmr_failure(page, info, out, 0, e));
+                }
+            }
+        } else {
+            let params = T4Params {
+                width,
+                rows: Some(height),
+                two_d: info.coding == Coding::Mr,
+                byte_aligned_rows: info.coding == Coding::Rle,
+            };
+            let d = t4::decode(&data, &params, &self.limits)
+                .map_err(|source| TiffReadError::T4 { page, source })?;
+            (d.page, d.bad_lines, d.consecutive_bad_lines)
+        };
         if info.min_is_black {
             out.invert();
         }
