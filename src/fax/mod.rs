@@ -16,6 +16,8 @@
 mod bits;
 pub mod check;
 mod codes;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod line;
 pub mod page;
 pub mod t4;

@@ -91,7 +91,9 @@ pub fn decode(data: &[u8], params: &T4Params, limits: &Limits) -> Result<T4Decod
     }
     let width = params.width;
     // Without a row count, allocate as rows arrive, capped by the limits.
-    let max_rows = params.rows.unwrap_or(limits.max_height);
+    let pixel_rows = limits.max_total_pixels / u64::from(width.max(1));
+    let max_rows =
+        params.rows.unwrap_or(limits.max_height.min(pixel_rows.min(u64::from(u32::MAX)) as u32));
     limits.check_page(u64::from(width), u64::from(params.rows.unwrap_or(1)))?;
     let stride = width.div_ceil(8) as usize;
     let mut rows: Vec<u8> = Vec::new();
@@ -321,6 +323,38 @@ mod tests {
                 assert_eq!(d.page.row(y), d.page.row(y - 1));
             }
         }
+    }
+
+    #[test]
+    fn compression_2_rows_are_byte_aligned_without_eols() {
+        let page = sample(100, 12);
+        let mut w = BitWriter::with_capacity(256);
+        let mut changes = Vec::new();
+        for y in 0..12 {
+            row_to_changes(page.row(y), 100, &mut changes);
+            encode_1d(&mut w, &changes, 100);
+            w.align();
+        }
+        let data = w.finish();
+        let params = T4Params { width: 100, rows: Some(12), two_d: false, byte_aligned_rows: true };
+        let d = decode(&data, &params, &Limits::default()).unwrap();
+        assert_eq!((d.page, d.bad_lines), (page, 0));
+    }
+
+    #[test]
+    fn missing_eols_decode_back_to_back() {
+        // Some writers emit Compression 3 without EOLs: rows follow each other directly.
+        let page = sample(1728, 6);
+        let mut w = BitWriter::with_capacity(1024);
+        let mut changes = Vec::new();
+        for y in 0..6 {
+            row_to_changes(page.row(y), 1728, &mut changes);
+            encode_1d(&mut w, &changes, 1728);
+        }
+        let params =
+            T4Params { width: 1728, rows: Some(6), two_d: false, byte_aligned_rows: false };
+        let d = decode(&w.finish(), &params, &Limits::default()).unwrap();
+        assert_eq!((d.page, d.bad_lines), (page, 0));
     }
 
     #[test]

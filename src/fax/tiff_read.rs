@@ -4,6 +4,7 @@
 //!
 //! The `tiff` crate is not used: it decodes only G4, and the checker needs the raw IFD layout
 //! (offsets, order, types) that it hides.
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::t4::{self, T4Params};
@@ -78,6 +79,12 @@ pub enum TiffReadError {
     MmrCorrupt { page: usize, row: u32, cause: String, partial: Box<DecodedPage> },
     #[error("page {page}: {source}")]
     T4 { page: usize, source: t4::T4Error },
+}
+
+/// How one strip failed: MMR keeps its partial rows for the page-level error.
+enum StripError {
+    Tiff(TiffReadError),
+    Mmr(T6Error),
 }
 
 /// One IFD entry as stored.
@@ -425,12 +432,12 @@ impl<'a> Tiff<'a> {
     pub fn decode_page(&self, page: usize) -> Result<DecodedPage, TiffReadError> {
         let info = self.page_info(page)?;
         let (width, height) = (info.width, info.height);
-        if info.rows_per_strip >= height && info.coding != Coding::Uncompressed {
-            return self.decode_single_strip(page, info);
-        }
-        let mut out = Page::new(width, height, &self.limits)
-            .map_err(|source| TiffReadError::Page { page, source })?;
-        let stride = out.stride();
+        let new_page = || {
+            Page::new(width, height, &self.limits)
+                .map_err(|source| TiffReadError::Page { page, source })
+        };
+        // One strip per page (the fax norm) keeps the codec's page as is; several are copied in.
+        let mut out = if info.rows_per_strip >= height { None } else { Some(new_page()?) };
         let (mut bad, mut longest) = (0u32, 0u32);
         let mut row0 = 0u32;
         for &(off, len) in &info.strips {
@@ -439,46 +446,41 @@ impl<'a> Tiff<'a> {
             }
             let rows = info.rows_per_strip.min(height - row0);
             let raw = &self.data[off as usize..(off + len) as usize];
-            let owned;
-            let data: &[u8] = if info.fill_order == FillOrder::Lsb {
+            let data: Cow<'_, [u8]> = if info.fill_order == FillOrder::Lsb {
                 let mut v = raw.to_vec();
                 reverse_bits(&mut v);
-                owned = v;
-                &owned
+                v.into()
             } else {
-                raw
+                raw.into()
             };
-            let dst = &mut out.data_mut()[row0 as usize * stride..(row0 + rows) as usize * stride];
-            match info.coding {
-                Coding::Mh | Coding::Mr | Coding::Rle => {
-                    let params = T4Params {
-                        width,
-                        rows: Some(rows),
-                        two_d: info.coding == Coding::Mr,
-                        byte_aligned_rows: info.coding == Coding::Rle,
-                    };
-                    let d = t4::decode(data, &params, &self.limits)
-                        .map_err(|source| TiffReadError::T4 { page, source })?;
-                    dst.copy_from_slice(d.page.data());
-                    bad += d.bad_lines;
-                    longest = longest.max(d.consecutive_bad_lines);
-                }
-                Coding::Mmr => match t6::decode(data, width, rows, &self.limits) {
-                    Ok(p) => dst.copy_from_slice(p.data()),
-                    Err(e) => return Err(self.mmr_failure(page, info.clone(), out, row0, e)),
-                },
-                Coding::Uncompressed => {
-                    let n = dst.len().min(data.len());
-                    dst[..n].copy_from_slice(&data[..n]);
-                    if n < dst.len() {
-                        let missing = ((dst.len() - n) / stride) as u32;
-                        bad += missing;
-                        longest = longest.max(missing);
+            let (strip, strip_bad, strip_longest) =
+                match self.decode_strip(page, &info, &data, rows) {
+                    Ok(s) => s,
+                    Err(StripError::Tiff(e)) => return Err(e),
+                    Err(StripError::Mmr(e)) => {
+                        let base = match out.take() {
+                            Some(p) => p,
+                            None => new_page()?,
+                        };
+                        return Err(self.mmr_failure(page, info, base, row0, e));
                     }
+                };
+            bad += strip_bad;
+            longest = longest.max(strip_longest);
+            match &mut out {
+                None => out = Some(strip),
+                Some(o) => {
+                    let stride = o.stride();
+                    let at = row0 as usize * stride;
+                    o.data_mut()[at..at + strip.data().len()].copy_from_slice(strip.data());
                 }
             }
             row0 += rows;
         }
+        let mut out = match out {
+            Some(p) => p,
+            None => new_page()?,
+        };
         if row0 < height {
             // Strips missing for the last rows: white, counted as bad.
             bad += height - row0;
@@ -491,53 +493,41 @@ impl<'a> Tiff<'a> {
         Ok(DecodedPage { page: out, info, bad_lines: bad, consecutive_bad_lines: longest })
     }
 
-    /// The usual fax layout, one strip per page: the codec's page is the result, no copy.
-    fn decode_single_strip(
+    /// Decodes `rows` rows from one strip's (MSB-first) data: the rows, bad lines, longest run.
+    fn decode_strip(
         &self,
         page: usize,
-        info: PageInfo,
-    ) -> Result<DecodedPage, TiffReadError> {
-        let (width, height) = (info.width, info.height);
-        let Some(&(off, len)) = info.strips.first() else {
-            return Err(TiffReadError::MissingTag {
-                page,
-                tag: tag::STRIP_OFFSETS,
-                name: "StripOffsets",
-            });
-        };
-        let raw = &self.data[off as usize..(off + len) as usize];
-        let data: std::borrow::Cow<'_, [u8]> = if info.fill_order == FillOrder::Lsb {
-            let mut v = raw.to_vec();
-            reverse_bits(&mut v);
-            v.into()
-        } else {
-            raw.into()
-        };
-        let (mut out, bad, longest) = if info.coding == Coding::Mmr {
-            match t6::decode(&data, width, height, &self.limits) {
-                Ok(p) => (p, 0, 0),
-                Err(e) => {
-                    let out = Page::new(width, height, &self.limits)
-                        .map_err(|source| TiffReadError::Page { page, source })?;
-                    return Err(self.mmr_failure(page, info, out, 0, e));
-                }
+        info: &PageInfo,
+        data: &[u8],
+        rows: u32,
+    ) -> Result<(Page, u32, u32), StripError> {
+        let width = info.width;
+        match info.coding {
+            Coding::Mmr => match t6::decode(data, width, rows, &self.limits) {
+                Ok(p) => Ok((p, 0, 0)),
+                Err(e) => Err(StripError::Mmr(e)),
+            },
+            Coding::Uncompressed => {
+                let need = width.div_ceil(8) as usize * rows as usize;
+                let mut v = data[..need.min(data.len())].to_vec();
+                let missing = (need - v.len()).div_ceil(width.div_ceil(8) as usize) as u32;
+                v.resize(need, 0);
+                let p = Page::from_rows(width, rows, v)
+                    .map_err(|source| StripError::Tiff(TiffReadError::Page { page, source }))?;
+                Ok((p, missing, missing))
             }
-        } else {
-            let params = T4Params {
-                width,
-                rows: Some(height),
-                two_d: info.coding == Coding::Mr,
-                byte_aligned_rows: info.coding == Coding::Rle,
-            };
-            let d = t4::decode(&data, &params, &self.limits)
-                .map_err(|source| TiffReadError::T4 { page, source })?;
-            (d.page, d.bad_lines, d.consecutive_bad_lines)
-        };
-        if info.min_is_black {
-            out.invert();
+            coding => {
+                let params = T4Params {
+                    width,
+                    rows: Some(rows),
+                    two_d: coding == Coding::Mr,
+                    byte_aligned_rows: coding == Coding::Rle,
+                };
+                let d = t4::decode(data, &params, &self.limits)
+                    .map_err(|source| StripError::Tiff(TiffReadError::T4 { page, source }))?;
+                Ok((d.page, d.bad_lines, d.consecutive_bad_lines))
+            }
         }
-        out.resolution = info.resolution;
-        Ok(DecodedPage { page: out, info, bad_lines: bad, consecutive_bad_lines: longest })
     }
 
     fn mmr_failure(
