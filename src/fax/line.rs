@@ -104,17 +104,21 @@ pub(crate) fn decode_2d(
     out: &mut Vec<u32>,
 ) -> Result<(), LineError> {
     out.clear();
-    // a0 starts on an imaginary white pixel before column 0.
-    let mut a0: i64 = -1;
+    // a0 + 1, so that the imaginary white pixel before column 0 (a0 = -1) is 0.
+    let mut a0p = 0u32;
     let mut black = false;
     let mut i = 0usize;
-    let w = i64::from(width);
-    while a0 < w {
-        let col = a0.max(0) as u32;
-        // b1: first change right of a0 that turns to the colour opposite a0's.
+    let last = reference.len().saturating_sub(2);
+    while a0p <= width {
+        let col = a0p.saturating_sub(1);
+        // b1: first change right of a0 that turns to the colour opposite a0's (even entries
+        // turn black). Steps back one entry at most: a vertical code can move a1 left of b1.
         i = i.saturating_sub(1);
-        while i + 2 < reference.len() && (i64::from(reference[i]) <= a0 || (i & 1 == 1) != black) {
+        if (i & 1 == 1) != black {
             i += 1;
+        }
+        while i < last && reference[i] < a0p {
+            i += 2;
         }
         let b1 = reference.get(i).copied().unwrap_or(width).min(width);
         let b2 = reference.get(i + 1).copied().unwrap_or(width).min(width);
@@ -124,27 +128,27 @@ pub(crate) fn decode_2d(
             Mode::Vertical(d) => {
                 r.consume(u32::from(m.len));
                 let a1 = i64::from(b1) + i64::from(d);
-                if a1 > w || a1 < 0 {
+                if a1 > i64::from(width) || a1 < 0 {
                     return Err(LineError::Overrun { col });
                 }
-                if a1 <= a0 {
+                let a1 = a1 as u32;
+                if a1 < a0p {
                     return Err(LineError::Backwards { col });
                 }
-                if a1 < w {
-                    push_change(out, a1 as u32);
+                if a1 < width {
+                    push_change(out, a1);
                 }
-                a0 = a1;
+                a0p = a1 + 1;
                 black = !black;
             }
             Mode::Pass => {
                 r.consume(u32::from(m.len));
-                a0 = i64::from(b2);
+                a0p = b2 + 1;
             }
             Mode::Horizontal => {
                 r.consume(u32::from(m.len));
-                let start = a0.max(0) as u32;
-                let run1 = read_run(r, black, start, width)?;
-                let a1 = start + run1;
+                let run1 = read_run(r, black, col, width)?;
+                let a1 = col + run1;
                 if a1 > width {
                     return Err(LineError::Overrun { col: a1 });
                 }
@@ -159,7 +163,7 @@ pub(crate) fn decode_2d(
                 if a2 < width {
                     push_change(out, a2);
                 }
-                a0 = i64::from(a2);
+                a0p = a2 + 1;
             }
             Mode::Extension => return Err(LineError::Extension { col }),
             Mode::Zeros => {
