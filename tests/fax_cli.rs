@@ -115,3 +115,39 @@ fn bad_width_and_bad_input_exit_1() {
     let o = mm3gw(&["fax", "decode", &pbm.display().to_string(), "-o", &dir.display().to_string()]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn corrupt_mmr_keeps_the_rows_before_the_damage_and_exits_1() {
+    let dir = scratch("mmr-corrupt");
+    let tif = dir.join("in.tif");
+    let o = mm3gw(&[
+        "fax",
+        "encode",
+        &src("src/a4-std.pbm"),
+        "-o",
+        &tif.display().to_string(),
+        "--compression",
+        "mmr",
+        "--resolution",
+        "standard",
+    ]);
+    assert!(o.status.success());
+    let mut bytes = std::fs::read(&tif).unwrap();
+    // Our layout: IFD at 8 (17 entries), two rationals, then the strip at 234.
+    bytes[234 + 12_000..234 + 12_016].fill(0);
+    std::fs::write(&tif, &bytes).unwrap();
+    let out = dir.join("pages");
+    let o = mm3gw(&["fax", "decode", &tif.display().to_string(), "-o", &out.display().to_string()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("page 1: MMR data corrupt at row"), "{err}");
+    let got = std::fs::read(out.join("page-1.pbm")).unwrap();
+    let want = std::fs::read(src("src/a4-std.pbm")).unwrap();
+    let limits = mm3gw::fax::Limits::default();
+    let (got, want) = (
+        mm3gw::fax::Page::from_pbm(&got, &limits).unwrap(),
+        mm3gw::fax::Page::from_pbm(&want, &limits).unwrap(),
+    );
+    assert!(got.height() > 10 && got.height() < want.height(), "{}", got.height());
+    assert!((0..got.height() - 2).all(|y| got.row(y) == want.row(y)));
+}

@@ -120,17 +120,18 @@ fn read(path: &Path) -> Result<Vec<u8>, ExitCode> {
     std::fs::read(path).map_err(|e| fail(2, format_args!("{}: {e}", path.display())))
 }
 
-fn write_page(dir: &Path, n: usize, page: &Page) -> Result<PathBuf, ExitCode> {
+fn write_page(dir: &Path, n: usize, page: &Page) -> Result<PathBuf, String> {
     let path = dir.join(format!("page-{n}.pbm"));
     std::fs::File::create(&path)
         .and_then(|f| page.write_pbm(std::io::BufWriter::new(f)))
         .map(|_| path.clone())
-        .map_err(|e| fail(2, format_args!("{}: {e}", path.display())))
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn describe(n: usize, d: &DecodedPage, path: &Path) {
+/// The per-page line `decode` prints.
+fn describe(n: usize, d: &DecodedPage, path: &Path) -> String {
     let res = d.info.resolution.map_or("resolution unknown".to_string(), |r| r.to_string());
-    println!(
+    format!(
         "page {n}: {}x{}, {res}, {}, fill order {}, bad lines {} (longest run {}) -> {}",
         d.page.width(),
         d.page.height(),
@@ -139,7 +140,31 @@ fn describe(n: usize, d: &DecodedPage, path: &Path) {
         d.bad_lines,
         d.consecutive_bad_lines,
         path.display()
-    );
+    )
+}
+
+/// What decoding one page printed: its line, and an error with its exit code.
+struct Report {
+    line: Option<String>,
+    error: Option<(u8, String)>,
+}
+
+fn decode_one(tiff: &Tiff<'_>, i: usize, dir: &Path, input: &Path) -> Report {
+    let n = i + 1;
+    match tiff.decode_page(i) {
+        Ok(d) => match write_page(dir, n, &d.page) {
+            Ok(path) => Report { line: Some(describe(n, &d, &path)), error: None },
+            Err(e) => Report { line: None, error: Some((2, e)) },
+        },
+        Err(TiffReadError::MmrCorrupt { row, cause, partial, .. }) => {
+            // Keep what decoded: a partial page is still worth looking at.
+            let line = write_page(dir, n, &partial.page).ok().map(|p| describe(n, &partial, &p));
+            let msg =
+                format!("{}: page {n}: MMR data corrupt at row {row}: {cause}", input.display());
+            Report { line, error: Some((1, msg)) }
+        }
+        Err(e) => Report { line: None, error: Some((1, format!("{}: {e}", input.display()))) },
+    }
 }
 
 fn decode(a: DecodeArgs) -> ExitCode {
@@ -169,7 +194,7 @@ fn decode(a: DecodeArgs) -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(code) => code,
+                Err(e) => fail(2, e),
             },
             Err(e) => fail(1, format_args!("{}: {e}", a.input.display())),
         };
@@ -178,31 +203,38 @@ fn decode(a: DecodeArgs) -> ExitCode {
         Ok(t) => t,
         Err(e) => return fail(1, format_args!("{}: {e}", a.input.display())),
     };
-    let mut status = ExitCode::SUCCESS;
-    for i in 0..tiff.ifds.len() {
-        match tiff.decode_page(i) {
-            Ok(d) => match write_page(&a.out, i + 1, &d.page) {
-                Ok(path) => describe(i + 1, &d, &path),
-                Err(code) => return code,
-            },
-            Err(TiffReadError::MmrCorrupt { page, row, cause, partial }) => {
-                // Keep what decoded: a partial page is still worth looking at.
-                if let Ok(path) = write_page(&a.out, i + 1, &partial.page) {
-                    describe(i + 1, &partial, &path);
-                }
-                status = fail(
-                    1,
-                    format_args!(
-                        "{}: page {}: MMR data corrupt at row {row}: {cause}",
-                        a.input.display(),
-                        page + 1
-                    ),
-                );
-            }
-            Err(e) => status = fail(1, format_args!("{}: {e}", a.input.display())),
+    // Pages are independent: decode and write them on every core, report in page order.
+    let pages = tiff.ifds.len();
+    let workers = std::thread::available_parallelism().map_or(1, |p| p.get()).clamp(1, pages);
+    let mut reports: Vec<(usize, Report)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let (tiff, dir, input) = (&tiff, a.out.as_path(), a.input.as_path());
+                s.spawn(move || {
+                    (w..pages)
+                        .step_by(workers)
+                        .map(|i| (i, decode_one(tiff, i, dir, input)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    reports.sort_by_key(|r| r.0);
+    let mut status = 0u8;
+    for (_, r) in reports {
+        if let Some(line) = r.line {
+            println!("{line}");
+        }
+        if let Some((code, msg)) = r.error {
+            eprintln!("mm3gw: {msg}");
+            status = status.max(code);
         }
     }
-    status
+    ExitCode::from(status)
 }
 
 fn encode(a: EncodeArgs) -> ExitCode {
