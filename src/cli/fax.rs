@@ -7,7 +7,7 @@ use clap::{Subcommand, ValueEnum};
 use super::fail;
 use crate::fax::check::{Profile, check};
 use crate::fax::tiff_read::{DecodedPage, Tiff, TiffReadError, read_raw_g3};
-use crate::fax::tiff_write::{WriteOptions, to_vec};
+use crate::fax::tiff_write::{WriteOptions, encode_strip, write_tiff_with_strips};
 use crate::fax::{Coding, FillOrder, Limits, Page, Resolution};
 
 #[derive(clap::Args)]
@@ -143,6 +143,25 @@ fn describe(n: usize, d: &DecodedPage, path: &Path) -> String {
     )
 }
 
+/// `f(0..n)` spread over the available cores, results in index order.
+fn on_all_cores<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let workers = std::thread::available_parallelism().map_or(1, |p| p.get()).clamp(1, n.max(1));
+    let mut done: Vec<(usize, T)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let f = &f;
+                s.spawn(move || (w..n).step_by(workers).map(|i| (i, f(i))).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    done.sort_by_key(|d| d.0);
+    done.into_iter().map(|d| d.1).collect()
+}
+
 /// What decoding one page printed: its line, and an error with its exit code.
 struct Report {
     line: Option<String>,
@@ -204,28 +223,9 @@ fn decode(a: DecodeArgs) -> ExitCode {
         Err(e) => return fail(1, format_args!("{}: {e}", a.input.display())),
     };
     // Pages are independent: decode and write them on every core, report in page order.
-    let pages = tiff.ifds.len();
-    let workers = std::thread::available_parallelism().map_or(1, |p| p.get()).clamp(1, pages);
-    let mut reports: Vec<(usize, Report)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|w| {
-                let (tiff, dir, input) = (&tiff, a.out.as_path(), a.input.as_path());
-                s.spawn(move || {
-                    (w..pages)
-                        .step_by(workers)
-                        .map(|i| (i, decode_one(tiff, i, dir, input)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
-    });
-    reports.sort_by_key(|r| r.0);
+    let reports = on_all_cores(tiff.ifds.len(), |i| decode_one(&tiff, i, &a.out, &a.input));
     let mut status = 0u8;
-    for (_, r) in reports {
+    for r in reports {
         if let Some(line) = r.line {
             println!("{line}");
         }
@@ -266,10 +266,13 @@ fn encode(a: EncodeArgs) -> ExitCode {
         fill_order: a.fill_order.into(),
         align_eol: a.eol_align,
     };
-    let bytes = match to_vec(&pages, &opts) {
-        Ok(b) => b,
-        Err(e) => return fail(1, e),
-    };
+    // Pages are coded independently: make the strips on every core, then lay out the file.
+    let strips = on_all_cores(pages.len(), |i| encode_strip(&pages[i], &opts));
+    let mut bytes =
+        Vec::with_capacity(strips.iter().map(Vec::len).sum::<usize>() + 256 * pages.len());
+    if let Err(e) = write_tiff_with_strips(&pages, &strips, &opts, &mut bytes) {
+        return fail(1, e);
+    }
     if let Err(e) = std::fs::write(&a.out, &bytes) {
         return fail(2, format_args!("{}: {e}", a.out.display()));
     }

@@ -3,6 +3,7 @@
 //! rationals, then its single strip, before the next page's IFD. This is the layout low-memory
 //! offramps (Cisco) demand and libtiff does not write. Profile F options: MR, MMR (T6Options and
 //! EOFB), FillOrder 1, B4/A3 widths, higher resolutions.
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use super::bits::reverse_bits;
@@ -40,6 +41,8 @@ pub enum TiffWriteError {
     NoResolution { page: usize },
     #[error("page {page}: width {width} does not go with {resolution} (RFC 3949 §4.2.1 table)")]
     WidthResolution { page: usize, width: u32, resolution: Resolution },
+    #[error("{strips} strips for {pages} pages")]
+    StripCount { pages: usize, strips: usize },
     #[error("output would exceed the 4 GiB TIFF limit")]
     TooLarge,
     #[error(transparent)]
@@ -76,8 +79,10 @@ fn long(tag: u16, v: u32) -> Out {
     Out { tag, typ: LONG, count: 1, value: v }
 }
 
-/// Codes one page's strip in the file's bit order.
-fn strip(page: &Page, opts: &WriteOptions, y_dpi: u16) -> Vec<u8> {
+/// Codes one page's strip in the file's bit order. Pages are independent, so a caller with
+/// several cores may code them in parallel and hand the strips to [`write_tiff_with_strips`].
+pub fn encode_strip(page: &Page, opts: &WriteOptions) -> Vec<u8> {
+    let y_dpi = page.resolution.map_or(196, |r| r.y);
     let mut data = match opts.coding {
         Coding::Mmr => t6::encode(page),
         Coding::Mr => t4::encode(
@@ -96,7 +101,29 @@ fn strip(page: &Page, opts: &WriteOptions, y_dpi: u16) -> Vec<u8> {
 pub fn write_tiff(
     pages: &[Page],
     opts: &WriteOptions,
+    out: impl Write,
+) -> Result<usize, TiffWriteError> {
+    write_pages(pages, opts, out, |i| encode_strip(&pages[i], opts).into())
+}
+
+/// [`write_tiff`] with strips already made by [`encode_strip`] (one per page, same options).
+pub fn write_tiff_with_strips(
+    pages: &[Page],
+    strips: &[Vec<u8>],
+    opts: &WriteOptions,
+    out: impl Write,
+) -> Result<usize, TiffWriteError> {
+    if strips.len() != pages.len() {
+        return Err(TiffWriteError::StripCount { pages: pages.len(), strips: strips.len() });
+    }
+    write_pages(pages, opts, out, |i| strips[i].as_slice().into())
+}
+
+fn write_pages<'s>(
+    pages: &[Page],
+    opts: &WriteOptions,
     mut out: impl Write,
+    mut strip: impl FnMut(usize) -> Cow<'s, [u8]>,
 ) -> Result<usize, TiffWriteError> {
     if pages.is_empty() {
         return Err(TiffWriteError::NoPages);
@@ -123,7 +150,7 @@ pub fn write_tiff(
     out.write_all(b"II\x2a\x00\x08\x00\x00\x00")?;
     let mut pos: u64 = 8;
     for (i, (page, res)) in pages.iter().zip(&resolutions).enumerate() {
-        let data = strip(page, opts, res.y);
+        let data = strip(i);
         let mut entries = vec![
             long(tag::NEW_SUBFILE_TYPE, 2),
             long(tag::IMAGE_WIDTH, page.width()),
