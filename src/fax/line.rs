@@ -136,7 +136,8 @@ pub(crate) fn decode_2d(
                     return Err(LineError::Backwards { col });
                 }
                 if a1 < width {
-                    push_change(out, a1);
+                    // Every earlier change is at or left of a0, so nothing can cancel here.
+                    out.push(a1);
                 }
                 a0p = a1 + 1;
                 black = !black;
@@ -279,9 +280,8 @@ pub(crate) fn row_to_changes(row: &[u8], width: u32, out: &mut Vec<u32>) {
     }
 }
 
-/// Paints a row from its changes: black from each even entry to the next one.
-pub(crate) fn changes_to_row(changes: &[u32], width: u32, row: &mut [u8]) {
-    row.fill(0);
+/// Paints a white row from its changes: black from each even entry to the next one.
+pub(crate) fn paint_row(changes: &[u32], width: u32, row: &mut [u8]) {
     for pair in changes.chunks(2) {
         let start = pair[0].min(width);
         let end = pair.get(1).copied().unwrap_or(width).min(width);

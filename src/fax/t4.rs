@@ -6,7 +6,7 @@
 use super::bits::{BitReader, BitWriter};
 use super::codes::EOL;
 use super::line::{
-    LineError, add_sentinels, changes_to_row, decode_1d, decode_2d, encode_1d, encode_2d,
+    LineError, add_sentinels, decode_1d, decode_2d, encode_1d, encode_2d, paint_row,
     row_to_changes, strip_sentinels,
 };
 use super::{Limits, Page, PageError};
@@ -104,8 +104,6 @@ pub fn decode(data: &[u8], params: &T4Params, limits: &Limits) -> Result<T4Decod
     let mut reference: Vec<u32> = Vec::with_capacity(256);
     add_sentinels(&mut reference, width);
     let mut cur: Vec<u32> = Vec::with_capacity(256);
-    let mut row = vec![0u8; stride];
-    let mut prev_row = vec![0u8; stride];
     let (mut count, mut bad, mut run_bad, mut max_run_bad) = (0u32, 0u32, 0u32, 0u32);
     let mut eol_mode = false;
     let mut need_sync = false;
@@ -158,9 +156,9 @@ pub fn decode(data: &[u8], params: &T4Params, limits: &Limits) -> Result<T4Decod
         };
         match result {
             Ok(()) => {
-                changes_to_row(&cur, width, &mut row);
-                rows.extend_from_slice(&row);
-                std::mem::swap(&mut row, &mut prev_row);
+                let at = rows.len();
+                rows.resize(at + stride, 0);
+                paint_row(&cur, width, &mut rows[at..]);
                 std::mem::swap(&mut reference, &mut cur);
                 add_sentinels(&mut reference, width);
                 run_bad = 0;
@@ -168,7 +166,12 @@ pub fn decode(data: &[u8], params: &T4Params, limits: &Limits) -> Result<T4Decod
             Err(LineError::EndOfData { .. }) if r.bit_pos() == start => break,
             Err(_) => {
                 // A fax machine prints the previous line again; the 2-D reference stays as well.
-                rows.extend_from_slice(&prev_row);
+                let at = rows.len();
+                if at >= stride {
+                    rows.extend_from_within(at - stride..at);
+                } else {
+                    rows.resize(stride, 0);
+                }
                 bad += 1;
                 run_bad += 1;
                 max_run_bad = max_run_bad.max(run_bad);

@@ -5,7 +5,7 @@
 //! and keeps the rows decoded before it.
 use super::bits::{BitReader, BitWriter};
 use super::codes::EOL;
-use super::line::{LineError, add_sentinels, changes_to_row, decode_2d, encode_2d, row_to_changes};
+use super::line::{LineError, add_sentinels, decode_2d, encode_2d, paint_row, row_to_changes};
 use super::{Limits, Page, PageError};
 
 /// Why an MMR stream could not be decoded to the end.
@@ -65,7 +65,7 @@ pub fn decode(data: &[u8], width: u32, rows: u32, limits: &Limits) -> Result<Pag
             });
         }
         let start = y as usize * stride;
-        changes_to_row(&cur, width, &mut page.data_mut()[start..start + stride]);
+        paint_row(&cur, width, &mut page.data_mut()[start..start + stride]);
         std::mem::swap(&mut reference, &mut cur);
         add_sentinels(&mut reference, width);
     }
