@@ -3,7 +3,7 @@
 mod common;
 
 use mm3gw::fax::check::{Profile, check};
-use mm3gw::fax::tiff_read::{Tiff, TiffReadError, read, read_raw_g3};
+use mm3gw::fax::tiff_read::{ErrorClass, Tiff, TiffReadError, read, read_raw_g3};
 use mm3gw::fax::tiff_write::{WriteOptions, to_vec};
 use mm3gw::fax::{Coding, FillOrder, Limits, Page, PageError};
 
@@ -161,6 +161,9 @@ fn wrong_strip_counts_and_missing_tags_are_typed_errors() {
     assert!(matches!(read(&b, &Limits::default()), Err(TiffReadError::IfdLoop { offset: 8 })));
     // Not TIFF at all.
     assert!(matches!(read(b"GIF89a", &Limits::default()), Err(TiffReadError::NotTiff)));
+    // BigTIFF is refused as unsupported, not as corrupt.
+    let big = read(b"II\x2b\x00\x08\x00\x00\x00", &Limits::default()).unwrap_err();
+    assert_eq!(big.class(), ErrorClass::Unsupported);
 }
 
 #[test]

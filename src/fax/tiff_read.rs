@@ -81,6 +81,33 @@ pub enum TiffReadError {
     T4 { page: usize, source: t4::T4Error },
 }
 
+/// What a caller does about a [`TiffReadError`]: reject the data as corrupt, refuse it as
+/// unsupported (with the reason), or refuse it as too large (a 552 rather than a 554).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorClass {
+    Corrupt,
+    Unsupported,
+    TooLarge,
+}
+
+impl TiffReadError {
+    pub fn class(&self) -> ErrorClass {
+        use TiffReadError as E;
+        match self {
+            E::BigTiff | E::Unsupported { .. } => ErrorClass::Unsupported,
+            E::TooManyPages { .. }
+            | E::StripTooLarge { .. }
+            | E::TotalPixels { .. }
+            | E::Page { source: PageError::TooLarge { .. }, .. }
+            | E::T4 {
+                source: t4::T4Error::TooLong { .. } | t4::T4Error::Page(PageError::TooLarge { .. }),
+                ..
+            } => ErrorClass::TooLarge,
+            _ => ErrorClass::Corrupt,
+        }
+    }
+}
+
 /// How one strip failed: MMR keeps its partial rows for the page-level error.
 enum StripError {
     Tiff(TiffReadError),
