@@ -206,3 +206,15 @@ fn random_garbage_never_panics() {
         let _ = read_raw_g3(&b, 1728, FillOrder::Lsb, round % 2 == 0, &Limits::default());
     }
 }
+
+#[test]
+fn overlapping_ifds_with_huge_entry_counts_are_refused() {
+    // 1000 IFDs at offsets 8, 10, 12, … each claiming 65 535 entries: without a cap this would
+    // allocate gigabytes of entries from an 800 KB file.
+    let mut b = vec![0u8; 8 + 12 * 65_535 + 8];
+    b[..8].copy_from_slice(b"II\x2a\x00\x08\x00\x00\x00");
+    b[8..10].copy_from_slice(&u16::MAX.to_le_bytes());
+    let e = read(&b, &Limits::default()).unwrap_err();
+    assert!(matches!(e, TiffReadError::TooManyEntries { entries: 65_535, .. }), "{e}");
+    assert_eq!(e.class(), ErrorClass::TooLarge);
+}
