@@ -63,7 +63,8 @@ pub fn content_type_value(ct: &ContentType, extra: &[(&str, &str)]) -> String {
 
 fn param(name: &str, value: &str) -> String {
     const TSPECIALS: &[u8] = b"()<>@,;:\\\"/[]?= \t";
-    if !value.is_ascii() {
+    // RFC 2231 carries any value exactly, control characters included.
+    if !value.is_ascii() || value.chars().any(char::is_control) {
         let mut enc = String::new();
         for b in value.bytes() {
             if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
@@ -82,7 +83,6 @@ fn param(name: &str, value: &str) -> String {
         .chars()
         .flat_map(|c| match c {
             '"' | '\\' => vec!['\\', c],
-            c if c.is_control() => vec![' '],
             c => vec![c],
         })
         .collect();
