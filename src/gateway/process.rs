@@ -35,6 +35,9 @@ pub struct Ctx<'a> {
     pub keys: &'a Keys,
     /// Unix seconds.
     pub now: u64,
+    /// The signed Message-ID behind an ENVID this instance delivered (`spool::lookup_envid`), for
+    /// DSNs that return only the ENVID.
+    pub envid_lookup: &'a dyn Fn(&str) -> Option<String>,
 }
 
 /// A message to spool for delivery.
@@ -526,7 +529,18 @@ fn local(
 /// A DSN or MDN coming back: correlate by token, then build the MM4 report(s).
 fn returning_report(body: &[u8], ctx: &Ctx<'_>, stamps: &mut Stamps<'_>, plan: &mut Plan) {
     let text = String::from_utf8_lossy(body);
-    let token = match ctx.keys.find_in(&text) {
+    // The token travels in the Message-ID (RET=HDRS headers, MDN Original-Message-ID); a DSN
+    // that brings back only the ENVID is matched where the ENVID is known, never guessed.
+    let by_envid = || {
+        let envid = text.lines().find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.trim()
+                .eq_ignore_ascii_case("original-envelope-id")
+                .then(|| value.trim().to_owned())
+        })?;
+        (ctx.envid_lookup)(&envid).map(|mid| ctx.keys.verify(&mid))
+    };
+    let token = match ctx.keys.find_in(&text).or_else(by_envid) {
         None => {
             plan.events.push(Event::Uncorrelatable);
             return;

@@ -256,11 +256,13 @@ impl Queue {
         let result = tokio::task::spawn_blocking(move || {
             let body = q.spool.body(&e2)?;
             let started = Instant::now();
+            let lookup = |e: &str| q.spool.lookup_envid(e);
             let ctx = Ctx {
                 config: &q.config,
                 converters: &q.converters,
                 keys: &q.keys,
                 now: super::now(),
+                envid_lookup: &lookup,
             };
             let plan = process::process(&e2, &body, &ctx);
             q.metrics.conversion_seconds.observe(started.elapsed().as_secs_f64());
@@ -362,6 +364,11 @@ impl Queue {
             Ok(reply) => {
                 if purpose.starts_with("mm4-") && purpose != "mm4-res" {
                     self.remember_request(&entry, &purpose, &body, now);
+                }
+                if let Some(envid) = &entry.envelope.envid
+                    && let Some(mid) = header_value(&body, "message-id")
+                {
+                    self.spool.record_envid(envid, &mid, now);
                 }
                 if self.spool.remove(&entry.id).is_ok() {
                     self.metrics.spool_messages.dec();
@@ -482,4 +489,14 @@ impl Queue {
             }
         }
     }
+}
+
+/// The first value of a header field in a message's header section (unfolded lines only).
+fn header_value(body: &[u8], name: &str) -> Option<String> {
+    let end = body.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(body.len());
+    let head = String::from_utf8_lossy(&body[..end]);
+    head.lines().find_map(|l| {
+        let (n, v) = l.split_once(':')?;
+        n.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+    })
 }

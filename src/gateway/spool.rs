@@ -27,7 +27,9 @@
 //! Layout: `<spool>/{queue,tmp,corrupt}/`, `<spool>/hmac.key` (a generated report key, 0600), and
 //! `<spool>/sent/` (one small file per MM4 request we sent that asked for a .RES, named by the
 //! SHA-256 of its Transaction-ID, so the .RES can be matched and logged; not durability-critical:
-//! a lost marker only makes a .RES log as unmatched).
+//! a lost marker only makes a .RES log as unmatched), and `<spool>/envid/` (ENVID → the signed
+//! Message-ID of what we delivered, so a DSN that returns only the ENVID can still be
+//! correlated on this instance; same expiry, same best-effort writes).
 //! Ids are `<unix seconds, 10 hex>-<64 random bits, 16 hex>`: sortable by age, unique without
 //! coordination, and safe as file names.
 use std::fs::{self, File, OpenOptions};
@@ -170,7 +172,7 @@ impl Spool {
     /// Opens (creating the directories of) a spool.
     pub fn open(root: impl Into<PathBuf>) -> Result<Spool, SpoolError> {
         let root = root.into();
-        for d in ["queue", "tmp", "corrupt", "sent"] {
+        for d in ["queue", "tmp", "corrupt", "sent", "envid"] {
             let p = root.join(d);
             fs::create_dir_all(&p).map_err(io_err(&p))?;
         }
@@ -342,9 +344,26 @@ impl Spool {
 
     fn sent_path(&self, transaction_id: &str) -> PathBuf {
         let key = crate::mm::Id(transaction_id.to_owned());
-        let d = ring::digest::digest(&ring::digest::SHA256, key.key().as_bytes());
-        let hex: String = d.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-        self.root.join("sent").join(hex)
+        self.root.join("sent").join(hashed(key.key()))
+    }
+
+    /// Remembers which signed Message-ID an ENVID stands for.
+    pub fn record_envid(&self, envid: &str, message_id: &str, now: u64) {
+        let rec = SentRecord {
+            id: message_id.to_owned(),
+            purpose: "envid".into(),
+            message_type: String::new(),
+            sent: now,
+        };
+        if let Ok(json) = serde_json::to_vec(&rec) {
+            let _ = fs::write(self.root.join("envid").join(hashed(envid.trim())), json);
+        }
+    }
+
+    /// The signed Message-ID an ENVID stands for, when this instance delivered it.
+    pub fn lookup_envid(&self, envid: &str) -> Option<String> {
+        let b = fs::read(self.root.join("envid").join(hashed(envid.trim()))).ok()?;
+        serde_json::from_slice::<SentRecord>(&b).ok().map(|r| r.id)
     }
 
     /// Remembers an MM4 request we sent that asked for a .RES (see the layout above).
@@ -364,8 +383,11 @@ impl Spool {
 
     /// Removes markers older than `max_age_s` (no .RES will come for them any more).
     pub fn expire_sent(&self, now: u64, max_age_s: u64) {
-        let Ok(rd) = fs::read_dir(self.root.join("sent")) else { return };
-        for de in rd.flatten() {
+        for de in ["sent", "envid"]
+            .iter()
+            .filter_map(|d| fs::read_dir(self.root.join(d)).ok())
+            .flat_map(|rd| rd.flatten())
+        {
             let old = fs::read(de.path())
                 .ok()
                 .and_then(|b| serde_json::from_slice::<SentRecord>(&b).ok())
@@ -410,6 +432,12 @@ impl Spool {
         sync_dir(&self.root).map_err(io_err(&self.root))?;
         Ok((fs::read(&p).map_err(io_err(&p))?, true))
     }
+}
+
+/// A file-name-safe key: hex SHA-256.
+fn hashed(key: &str) -> String {
+    let d = ring::digest::digest(&ring::digest::SHA256, key.as_bytes());
+    d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn open_new(path: &Path, mode: u32) -> io::Result<File> {
@@ -578,9 +606,12 @@ mod tests {
             "matched on the id without quotes/brackets"
         );
         assert_eq!(s.take_sent("tx-1@gw"), None, "taken once");
+        s.record_envid("m3.abc", "<m3.x@gw>", 10);
+        assert_eq!(s.lookup_envid(" m3.abc "), Some("<m3.x@gw>".into()));
         s.record_sent("tx-2", &rec);
         s.expire_sent(100, 50);
         assert_eq!(s.take_sent("tx-2"), None);
+        assert_eq!(s.lookup_envid("m3.abc"), None, "expired");
         let _ = fs::remove_dir_all(&d);
     }
 }
