@@ -41,7 +41,7 @@ async fn mm4_to_fax_res_dsn_to_delivery_report_across_instances_and_forged_token
     let envelope: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     assert_eq!(envelope["rcpt_to"][0], "FAX=+12125550100@fax.test");
-    assert_eq!(envelope["mail_from"], "+4917012345/TYPE=PLMN@mm3gw.test");
+    assert_eq!(envelope["mail_from"], "+4917012345@mm3gw.test");
     assert_eq!(envelope["ret"], "HDRS");
     assert_eq!(envelope["dsn"][0]["notify"], "SUCCESS,FAILURE");
     let fax = String::from_utf8(std::fs::read(json.with_extension("eml")).unwrap()).unwrap();

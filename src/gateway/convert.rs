@@ -36,7 +36,9 @@ pub enum Target<'a> {
     Mmsc,
 }
 
-/// One message a conversion produced, ready to spool for delivery.
+/// One message a conversion produced, ready to spool for delivery. For MM → fax/voice the gateway
+/// then sets the envelope's MAIL FROM (its bounce address) and, when the MM asked for a delivery
+/// report, the DSN parameters; the converter sets the recipients and the message.
 #[derive(Debug, Clone)]
 pub struct Outbound {
     pub envelope: Envelope,

@@ -19,7 +19,7 @@ use crate::config::{Config, Convert, NextHop};
 use crate::mm::address::{FaxAddress, FaxNumber, MmsAddress, VpimAddress};
 use crate::mm::build::{self, Outcome, Stamp};
 use crate::mm::{
-    AddressField, Expiry, Id, MessageType, Mm4, MmStatus, ReadStatus, RequestStatus,
+    AddressField, Expiry, Id, MessageClass, MessageType, Mm4, MmStatus, ReadStatus, RequestStatus,
     SenderVisibility,
 };
 
@@ -236,6 +236,21 @@ fn mm4_message(mm: Mm4, env: crate::mm::Envelope, hop: &NextHop, purpose: &str) 
     }
 }
 
+/// MAIL FROM toward fax and voice mail (spec/mms.md §3 and §8): the originator's number at our
+/// domain (`+E164@gw`), our system address for other originators, and `<>` for auto-generated
+/// MMs (class `Auto`), so that every DSN comes back to the gateway and none is asked for reports.
+fn bounce_address(mm: &Mm4, config: &Config) -> String {
+    if mm.elements.message_class == Some(MessageClass::Auto) {
+        return String::new();
+    }
+    match mm.elements.from.as_ref().and_then(|f| f.address.as_ref()) {
+        Some(MmsAddress::Plmn(n)) if n.starts_with('+') => {
+            format!("{n}@{}", config.server.hostname)
+        }
+        _ => config.system_address(),
+    }
+}
+
 /// The MM's expiry as Unix seconds: absolute, or relative to its Date (else to `now`).
 fn expiry_of(mm: &Mm4, now: u64) -> Option<u64> {
     match mm.elements.expiry.as_ref()? {
@@ -329,6 +344,7 @@ fn convert_to_route(
         return (RequestStatus::ServiceDenied, Some(why.into()));
     }
     let expires = expiry_of(mm, ctx.now);
+    let bounce = bounce_address(mm, config);
     let originator = mm.elements.from.as_ref().map(|f| f.raw.clone()).unwrap_or_default();
     let reply_to = build::reply_address(mm, Some(&entry.envelope.mail_from)).unwrap_or_default();
     let token = |rcpt: &str| Token {
@@ -355,6 +371,8 @@ fn convert_to_route(
             for mut out in outs {
                 let first =
                     out.envelope.rcpt_to.first().map(|r| r.address.clone()).unwrap_or_default();
+                // The gateway owns the return path: DSNs must come back here to be correlated.
+                out.envelope.mail_from = bounce.clone();
                 if wants_dr {
                     // RFC 3461 request so DSNs come back with the token (RET=HDRS brings the
                     // Message-ID; the ENVID is its digest).

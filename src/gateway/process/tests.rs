@@ -95,6 +95,7 @@ fn forward_req_to_a_fax_route_is_converted_acknowledged_and_tokenised() {
     assert_eq!(fax.purpose, "fax");
     assert_eq!(fax.next_hop, NextHop::File("out/fax".into()));
     assert_eq!(fax.envelope.ret.as_deref(), Some("HDRS"));
+    assert_eq!(fax.envelope.mail_from, "+4917012345@mm3gw.example.net", "DSNs come back here");
     assert_eq!(fax.envelope.envid.as_ref().map(String::len), Some(23));
     assert_eq!(fax.envelope.rcpt_to[0].notify.as_deref(), Some("SUCCESS,FAILURE"));
     assert_eq!(
