@@ -276,6 +276,15 @@ impl Queue {
         .await;
         let plan = match result {
             Ok(Ok(p)) => p,
+            Ok(Err(e @ SpoolError::Io { .. })) => {
+                // Disk trouble (full, I/O error): try again later; the entry stays as it is.
+                let retry = super::now() + self.config.delivery.retry_min_s;
+                tracing::error!(context = "queue", event = "process-error", id = %entry.id, error = %e, retry_at = retry);
+                entry.next_attempt = retry;
+                let _ = self.spool.update(&entry);
+                self.schedule(&entry.id, retry);
+                return;
+            }
             Ok(Err(e)) => {
                 tracing::error!(context = "queue", event = "process-error", id = %entry.id, error = %e);
                 self.hold(&mut entry, e.to_string());
@@ -343,6 +352,7 @@ impl Queue {
             Ok(b) => b,
             Err(e) => {
                 tracing::error!(context = "queue", event = "unreadable", id = %entry.id, error = %e);
+                self.hold(&mut entry, format!("message file unreadable: {e}"));
                 return;
             }
         };
