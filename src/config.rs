@@ -179,6 +179,7 @@ mod raw {
         pub data_timeout_s: Option<Spanned<i64>>,
         pub errors: Option<Spanned<i64>>,
         pub messages_per_connection: Option<Spanned<i64>>,
+        pub spool_messages: Option<Spanned<i64>>,
     }
 
     #[derive(Deserialize, Default)]
@@ -280,6 +281,8 @@ pub struct Limits {
     pub data_timeout_s: u64,
     pub errors: u32,
     pub messages_per_connection: u32,
+    /// Spooled messages at most; past it new messages get `452 4.3.1` (the sender retries).
+    pub spool_messages: u64,
 }
 
 impl Default for Limits {
@@ -294,6 +297,7 @@ impl Default for Limits {
             data_timeout_s: 600,
             errors: 10,
             messages_per_connection: 1000,
+            spool_messages: 100_000,
         }
     }
 }
@@ -1032,6 +1036,14 @@ impl Config {
                 1,
                 1_000_000,
             )? as u32,
+            spool_messages: int(
+                src,
+                l.spool_messages,
+                "limits.spool_messages",
+                d.spool_messages,
+                1,
+                1_000_000_000,
+            )?,
         };
         if limits.connections_per_client > limits.connections {
             warnings.push("limits.connections_per_client is larger than limits.connections".into());

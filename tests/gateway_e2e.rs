@@ -298,3 +298,33 @@ async fn smtp_next_hop_uses_starttls_when_offered_and_sends_dsn_parameters() {
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_spool_answers_452() {
+    // The MMSC is down, so the first message's RES stays spooled and fills a spool of one.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let dir = tmpdir("e2e-full");
+    let gw = service::start(
+        Config::from_toml(&config_text(&dir, dead, "spool_messages = 1"), "t.toml").unwrap(),
+        fake_fax(),
+    )
+    .await
+    .unwrap();
+    let smtp = client(gw.smtp[0].port());
+    smtp.send_raw(
+        &env(Some("a@mms.test"), "FAX=+12125550100@fax.test"),
+        &sample("fwd-photo-text-smil"),
+    )
+    .await
+    .unwrap();
+    let e = smtp
+        .send_raw(
+            &env(Some("a@mms.test"), "FAX=+12125550100@fax.test"),
+            &sample("fwd-photo-text-smil"),
+        )
+        .await
+        .unwrap_err();
+    assert!(e.is_transient() && e.to_string().contains("4.3.1"), "{e}");
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -281,6 +281,17 @@ impl Server {
             loop {
                 match ev {
                     Event::NeedInput => break,
+                    Event::Message(_)
+                        if self.queue.metrics.spool_messages.get()
+                            >= limits.spool_messages as i64 =>
+                    {
+                        self.metrics()
+                            .rejected
+                            .get_or_create(&Metrics::label("reason", "spool-full"))
+                            .inc();
+                        session.stored(Err(StoreError::Full), &mut out);
+                        ev = session.resume(&mut out);
+                    }
                     Event::Message(m) => {
                         let t0 = Instant::now();
                         let r = self.queue.store_inbound(m, peer.to_owned()).await;
