@@ -328,3 +328,49 @@ async fn a_full_spool_answers_452() {
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mm4_to_voicemail_then_its_mdn_becomes_a_read_reply_report() {
+    let sink = start_sink().await;
+    let dir = tmpdir("e2e-vpim");
+    let gw = service::start(
+        Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap(),
+        fake_fax_and_vpim(),
+    )
+    .await
+    .unwrap();
+    let smtp = client(gw.smtp[0].port());
+    let req = String::from_utf8(sample("fwd-photo-text-smil"))
+        .unwrap()
+        .replace("X-Mms-Ack-Request: Yes", "X-Mms-Ack-Request: No\r\nX-Mms-Read-Reply: Yes");
+    smtp.send_raw(
+        &env(Some("+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs"), "+12125550100@voicemail.test"),
+        req.as_bytes(),
+    )
+    .await
+    .unwrap();
+    let json = wait_for(10, "the VPIM message", || outbox(&dir.join("voicemail")).pop()).await;
+    let vpim = std::fs::read_to_string(json.with_extension("eml")).unwrap();
+    let mid = vpim.lines().find_map(|l| l.strip_prefix("Message-ID: ")).unwrap().to_owned();
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(envelope["mail_from"], "+4917012345@mm3gw.test");
+
+    // The voicemail platform's MDN (displayed) names the original Message-ID.
+    let mdn =
+        String::from_utf8(sample("mdn-displayed")).unwrap().replace("<x@mm3gw.example.net>", &mid);
+    smtp.send_raw(&env(None, "+4917012345@mm3gw.test"), mdn.as_bytes()).await.unwrap();
+    let rr = wait_for(10, "the read-reply report", || sink.messages().into_iter().next()).await;
+    assert_eq!(rr.rcpt_to, ["system-user@mms.mnc002.mcc262.gprs"]);
+    let t = rr.text();
+    for h in [
+        "X-Mms-Message-Type: MM4_read_reply_report.REQ",
+        "X-Mms-Read-Status: Read",
+        "X-Mms-Message-ID: \"M-0001@mms.example.net\"",
+        "To: +4917012345/TYPE=PLMN",
+    ] {
+        assert!(t.contains(h), "{h} missing:\n{t}");
+    }
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -209,6 +209,24 @@ pub fn fake_fax() -> Converters {
     c
 }
 
+/// `fake_fax` plus a stand-in MM -> VPIM conversion (same shape, `audio/32kadpcm` part).
+pub fn fake_fax_and_vpim() -> Converters {
+    let mut c = fake_fax();
+    c.register(
+        Direction::FromMm(Convert::Vpim),
+        Arc::new(|m: &SpooledMessage<'_>, _| {
+            Ok(m.message_ids
+                .iter()
+                .map(|(rcpt, mid)| Outbound {
+                    envelope: Envelope { mail_from: String::new(), rcpt_to: vec![Rcpt::plain(rcpt)], envid: None, ret: None },
+                    body: format!("From: +4917012345@{h}\r\nTo: {rcpt}\r\nMessage-ID: {mid}\r\nSubject: voice\r\nMIME-Version: 1.0 (Voice 2.0)\r\nContent-Type: multipart/voice-message; version=2.0; boundary=v\r\n\r\n--v\r\nContent-Type: audio/32kadpcm\r\nContent-Disposition: inline; voice=Voice-Message\r\nContent-Transfer-Encoding: base64\r\n\r\nAAAA\r\n--v--\r\n", h = m.config.server.hostname).into_bytes(),
+                })
+                .collect())
+        }),
+    );
+    c
+}
+
 pub fn tmpdir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("mm3gw-it-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
