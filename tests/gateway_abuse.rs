@@ -188,3 +188,20 @@ async fn abuse_is_refused_while_a_normal_client_gets_through() {
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_outside_the_allow_list_are_refused() {
+    let sink = start_sink().await;
+    let dir = tmpdir("allow");
+    let text = config_text(&dir, sink.addr, "")
+        .replace("workers = 2\n", "workers = 2\nallow_clients = [\"192.0.2.0/24\"]\n");
+    let gw =
+        service::start(Config::from_toml(&text, "allow.toml").unwrap(), fake_fax()).await.unwrap();
+    let r = raw_dialogue(gw.smtp[0], b"EHLO x\r\n", 5).await;
+    assert_eq!(r, "554 5.7.1 Access denied\r\n");
+    assert!(
+        gw.metrics.render().contains("mm3gw_smtp_rejected_total{reason=\"client-not-allowed\"} 1")
+    );
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -127,6 +127,10 @@ impl Server {
         mut shutdown: watch::Receiver<bool>,
     ) {
         let mut backoff = Duration::from_millis(10);
+        let allow: Arc<[crate::config::Cidr]> = match listener.local_addr() {
+            Ok(a) => self.queue.config.server.allow_for(&a).into(),
+            Err(_) => self.queue.config.server.allow_clients.clone().into(),
+        };
         loop {
             let accepted = tokio::select! {
                 a = listener.accept() => a,
@@ -148,8 +152,9 @@ impl Server {
             let Ok(guard) = self.sessions.clone().try_acquire_owned() else { continue };
             let srv = self.clone();
             let sd = shutdown.clone();
+            let allow = allow.clone();
             tokio::spawn(async move {
-                srv.connection(sock, peer, sd).await;
+                srv.connection(sock, peer, &allow, sd).await;
                 drop(guard);
             });
         }
@@ -164,6 +169,7 @@ impl Server {
         self: Arc<Self>,
         mut sock: TcpStream,
         peer: SocketAddr,
+        allow: &[crate::config::Cidr],
         shutdown: watch::Receiver<bool>,
     ) {
         let ip = peer.ip();
@@ -171,7 +177,6 @@ impl Server {
         let refuse = |reason: &str| {
             self.metrics().rejected.get_or_create(&Metrics::label("reason", reason)).inc()
         };
-        let allow = &self.queue.config.server.allow_clients;
         if !allow.is_empty() && !allow.iter().any(|c| c.contains(ip)) {
             refuse("client-not-allowed");
             let _ = sock.write_all(b"554 5.7.1 Access denied\r\n").await;
