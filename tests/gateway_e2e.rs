@@ -374,3 +374,56 @@ async fn mm4_to_voicemail_then_its_mdn_becomes_a_read_reply_report() {
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_finishes_a_message_in_flight_then_answers_421() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let sink = start_sink().await;
+    let dir = tmpdir("e2e-shutdown");
+    let gw = service::start(
+        Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap(),
+        fake_fax(),
+    )
+    .await
+    .unwrap();
+    let addr = gw.smtp[0];
+    let idle = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(
+        b"EHLO c\r\nMAIL FROM:<a@mms.test>\r\nRCPT TO:<FAX=+12125550100@fax.test>\r\nDATA\r\n",
+    )
+    .await
+    .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !got.windows(4).any(|w| w == b"354 ") {
+        let n = s.read(&mut buf).await.unwrap();
+        assert!(n > 0);
+        got.extend_from_slice(&buf[..n]);
+    }
+    let req = sample("fwd-photo-text-smil");
+    let (head, tail) = req.split_at(req.len() / 2);
+    s.write_all(head).await.unwrap();
+    let stopping = tokio::spawn(gw.stop());
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    s.write_all(tail).await.unwrap();
+    s.write_all(b".\r\n").await.unwrap();
+    let mut rest = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(10), s.read_to_end(&mut rest))
+        .await
+        .unwrap()
+        .unwrap();
+    let rest = String::from_utf8_lossy(&rest).into_owned();
+    assert!(
+        rest.starts_with("250 2.0.0 OK queued as ") && rest.contains("\r\n421 4.3.2 "),
+        "{rest}"
+    );
+    stopping.await.unwrap();
+    // The idle connection got the 421 too.
+    let mut idle = idle;
+    let mut r = Vec::new();
+    let _ = idle.read_to_end(&mut r).await;
+    assert!(String::from_utf8_lossy(&r).contains("421 4.3.2"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -258,14 +258,25 @@ impl Server {
         let mut out = Vec::new();
         let mut command_deadline = Instant::now() + Duration::from_secs(limits.command_timeout_s);
         let mut data_deadline: Option<Instant> = None;
+        // Set at shutdown while a DATA is arriving: that message is finished (spooled and
+        // answered) before the 421, the one thing in flight a session can complete.
+        let mut closing = *shutdown.borrow();
         loop {
+            if closing && !session.in_data() {
+                session.shutdown(&mut out);
+                io.write_all(&out).await?;
+                return Ok(Outcome::Closed);
+            }
             let deadline = data_deadline.unwrap_or(command_deadline);
-            let read = tokio::select! {
-                r = tokio::time::timeout_at(deadline.into(), io.read(&mut buf)) => r,
-                _ = shutdown.changed() => {
-                    session.shutdown(&mut out);
-                    io.write_all(&out).await?;
-                    return Ok(Outcome::Closed);
+            let read = if closing {
+                tokio::time::timeout_at(deadline.into(), io.read(&mut buf)).await
+            } else {
+                tokio::select! {
+                    r = tokio::time::timeout_at(deadline.into(), io.read(&mut buf)) => r,
+                    _ = shutdown.changed() => {
+                        closing = true;
+                        continue;
+                    }
                 }
             };
             let n = match read {
