@@ -24,27 +24,7 @@ async fn abuse_is_refused_while_a_normal_client_gets_through() {
     let mut text = config_text(&dir, sink.addr, LIMITS);
     let tls = common::require_tool("openssl", "version");
     if tls {
-        let st = std::process::Command::new("openssl")
-            .args([
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=mm3gw.test",
-            ])
-            .arg("-keyout")
-            .arg(dir.join("key.pem"))
-            .arg("-out")
-            .arg(dir.join("cert.pem"))
-            .output()
-            .unwrap();
-        assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+        assert!(self_signed(&dir), "openssl could not make a test certificate");
         text = text.replace(
             "workers = 2\n",
             &format!(

@@ -318,29 +318,16 @@ fn convert_to_route(
         let why = "the sender asked to be hidden (X-Mms-Sender-Visibility: Hide); fax and voice mail would show the number";
         plan.events
             .push(Event::ConversionFailed { target: route.name.clone(), reason: why.into() });
-        for r in rcpts {
-            let outcome = Outcome {
-                recipient: mms_form(r),
-                status: MmStatus::Rejected,
-                status_text: Some(why.into()),
-                at: ctx.now as i64,
-            };
-            if let Some((dr, env)) = build::delivery_report(
-                mm,
-                Some(&entry.envelope.mail_from),
-                &outcome,
-                &stamps.next(),
-            ) {
-                plan.events
-                    .push(Event::Report { kind: "delivery-report", status: "Rejected".into() });
-                plan.messages.push(mm4_message(
-                    dr,
-                    env,
-                    &config.mmsc.next_hop,
-                    "mm4-delivery-report",
-                ));
-            }
-        }
+        refusal_reports(
+            ctx,
+            mm,
+            &entry.envelope.mail_from,
+            rcpts,
+            MmStatus::Rejected,
+            why,
+            stamps,
+            plan,
+        );
         return (RequestStatus::ServiceDenied, Some(why.into()));
     }
     let expires = expiry_of(mm, ctx.now);
@@ -415,32 +402,51 @@ fn convert_to_route(
                 reason: e.to_string(),
             });
             // Nothing could be carried: DR Unrecognised for each recipient (spec/mms.md §5).
-            for r in rcpts {
-                let outcome = Outcome {
-                    recipient: mms_form(r),
-                    status: MmStatus::Unrecognised,
-                    status_text: Some(e.to_string()),
-                    at: ctx.now as i64,
-                };
-                if let Some((dr, env)) = build::delivery_report(
-                    mm,
-                    Some(&entry.envelope.mail_from),
-                    &outcome,
-                    &stamps.next(),
-                ) {
-                    plan.events.push(Event::Report {
-                        kind: "delivery-report",
-                        status: "Unrecognised".into(),
-                    });
-                    plan.messages.push(mm4_message(
-                        dr,
-                        env,
-                        &config.mmsc.next_hop,
-                        "mm4-delivery-report",
-                    ));
-                }
-            }
+            let why = e.to_string();
+            refusal_reports(
+                ctx,
+                mm,
+                &entry.envelope.mail_from,
+                rcpts,
+                MmStatus::Unrecognised,
+                &why,
+                stamps,
+                plan,
+            );
             (status, Some(e.to_string()))
+        }
+    }
+}
+
+/// A delivery report per recipient for an MM that will not be carried (when the MM asked).
+#[allow(clippy::too_many_arguments)]
+fn refusal_reports(
+    ctx: &Ctx<'_>,
+    mm: &Mm4,
+    mail_from: &str,
+    rcpts: &[String],
+    status: MmStatus,
+    why: &str,
+    stamps: &mut Stamps<'_>,
+    plan: &mut Plan,
+) {
+    for r in rcpts {
+        let outcome = Outcome {
+            recipient: mms_form(r),
+            status: status.clone(),
+            status_text: Some(why.to_owned()),
+            at: ctx.now as i64,
+        };
+        if let Some((dr, env)) =
+            build::delivery_report(mm, Some(mail_from), &outcome, &stamps.next())
+        {
+            plan.events.push(Event::Report { kind: "delivery-report", status: status.to_string() });
+            plan.messages.push(mm4_message(
+                dr,
+                env,
+                &ctx.config.mmsc.next_hop,
+                "mm4-delivery-report",
+            ));
         }
     }
 }

@@ -122,20 +122,9 @@ impl Queue {
             if msg.tls { "ESMTPS" } else { "ESMTP" },
             super::rfc5322_date(now)
         );
-        let mut entry = Entry {
-            id: id.clone(),
-            stage: Stage::Inbound,
-            envelope: msg.envelope,
-            created: now,
-            expires: now + self.config.delivery.lifetime_s,
-            attempts: 0,
-            next_attempt: now,
-            last_error: None,
-            size: 0,
-            crc32: 0,
-            held: None,
-            origin: Some(format!("{peer} helo={}", msg.helo)),
-        };
+        let origin = format!("{peer} helo={}", msg.helo);
+        let expires = now + self.config.delivery.lifetime_s;
+        let mut entry = Entry::new(id.clone(), Stage::Inbound, msg.envelope, now, expires, origin);
         let stored = tokio::task::spawn_blocking(move || {
             let mut body = Vec::with_capacity(received.len() + msg.body.len());
             body.extend_from_slice(received.as_bytes());
@@ -320,25 +309,21 @@ impl Queue {
     fn store_outbound(&self, parent: &Entry, m: NewMessage) -> Result<String, SpoolError> {
         let now = super::now();
         let id = Spool::new_id(now);
-        let mut entry = Entry {
-            id: id.clone(),
-            stage: Stage::Outbound {
-                next_hop: m.next_hop.to_string(),
-                purpose: m.purpose,
-                on_failure: m.on_failure,
-            },
-            envelope: m.envelope,
-            created: now,
-            // The MM's own expiry bounds the retries too (spec/mms.md §8, expiry row).
-            expires: m.expires.map_or(parent.expires, |x| x.min(parent.expires)).max(now + 60),
-            attempts: 0,
-            next_attempt: now,
-            last_error: None,
-            size: 0,
-            crc32: 0,
-            held: None,
-            origin: Some(format!("built from {}", parent.id)),
+        let stage = Stage::Outbound {
+            next_hop: m.next_hop.to_string(),
+            purpose: m.purpose,
+            on_failure: m.on_failure,
         };
+        // The MM's own expiry bounds the retries too (spec/mms.md §8, expiry row).
+        let expires = m.expires.map_or(parent.expires, |x| x.min(parent.expires)).max(now + 60);
+        let mut entry = Entry::new(
+            id.clone(),
+            stage,
+            m.envelope,
+            now,
+            expires,
+            format!("built from {}", parent.id),
+        );
         self.spool.store(&mut entry, &m.body)?;
         self.metrics.spool_messages.inc();
         self.schedule(&id, now);

@@ -138,6 +138,33 @@ pub struct Entry {
     pub origin: Option<String>,
 }
 
+impl Entry {
+    /// A new entry, due now; `size` and `crc32` are filled in by [`Spool::store`].
+    pub fn new(
+        id: String,
+        stage: Stage,
+        envelope: Envelope,
+        now: u64,
+        expires: u64,
+        origin: String,
+    ) -> Entry {
+        Entry {
+            id,
+            stage,
+            envelope,
+            created: now,
+            expires,
+            attempts: 0,
+            next_attempt: now,
+            last_error: None,
+            size: 0,
+            crc32: 0,
+            held: None,
+            origin: Some(origin),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SpoolError {
     #[error("spool I/O on {path}: {source}")]
