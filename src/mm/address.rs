@@ -15,7 +15,7 @@ use std::{
     str::FromStr,
 };
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// Why an address could not be read. Every variant carries the text as it was given.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -203,20 +203,6 @@ impl fmt::Display for MmsAddress {
     }
 }
 
-impl FromStr for MmsAddress {
-    type Err = AddressError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-/// Serialised in its canonical header form.
-impl Serialize for MmsAddress {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
 /// The `addr-spec` of a header value: the part in `<>` when there is one (a display name, quoted
 /// or not, is dropped), else the trimmed value.
 fn addr_spec(s: &str) -> Result<&str, AddressError> {
@@ -305,8 +291,10 @@ fn is_atext_or_dot(b: u8) -> bool {
 // ------------------------------------------------------------------------------------------------
 // E.164
 
-/// How to turn a dialled or written number into E.164 (spec/mms.md §3 policy).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How to turn a dialled or written number into E.164 (spec/mms.md §3 policy). Deserialisable
+/// for the gateway config; fields left out keep their defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct E164Policy {
     /// Dialled before a country code (`00` in most of the world, `011` in NANP). A leading `00`
     /// is accepted as well, whatever this is.
@@ -497,19 +485,6 @@ impl fmt::Display for FaxAddress {
     }
 }
 
-impl FromStr for FaxAddress {
-    type Err = AddressError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl Serialize for FaxAddress {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
 /// The common shape of RFC 3191 `pstn-email`: `[selector "="] number *("/" keyword "=" value)`
 /// at a host, with the optional quotes and slashes removed and separators taken out of the number.
 /// The selector is checked while parsing and not kept.
@@ -632,9 +607,9 @@ const VPIM_MAX_EXTENSION: usize = 15;
 
 impl VpimAddress {
     /// A mailbox address for an E.164 number.
-    pub fn new(number: &E164, domain: impl Into<String>) -> Self {
+    pub fn new(number: E164, domain: impl Into<String>) -> Self {
         Self {
-            number: number.as_str().to_owned(),
+            number: number.0,
             extension: None,
             distribution_list: None,
             qualifiers: Vec::new(),
@@ -720,18 +695,26 @@ impl fmt::Display for VpimAddress {
     }
 }
 
-impl FromStr for VpimAddress {
-    type Err = AddressError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
+/// The address types are text on the wire and in `inspect --json`: `FromStr` is their `parse`,
+/// and they serialise as their canonical `Display` form.
+macro_rules! text_forms {
+    ($($t:ty),*) => {$(
+        impl FromStr for $t {
+            type Err = AddressError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::parse(s)
+            }
+        }
+
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+    )*};
 }
 
-impl Serialize for VpimAddress {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
+text_forms!(MmsAddress, FaxAddress, VpimAddress);
 
 #[cfg(test)]
 mod tests;

@@ -20,10 +20,12 @@ use quick_xml::{
     Reader,
     events::{BytesStart, Event},
 };
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// Bounds on what [`parse`] accepts; every limit exceeded is a [`SmilError`], never a truncation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Deserialisable so that a config file can set any of them (the rest keep their defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct SmilLimits {
     /// Size of the SMIL part in bytes (before any UTF-16 transcoding).
     pub max_bytes: usize,
@@ -678,7 +680,7 @@ fn to_utf8(xml: &[u8]) -> Result<Cow<'_, [u8]>, SmilError> {
 /// with `dur` in milliseconds. A slide that holds more than the profile allows per `par` (two
 /// visuals, two texts, two audios, or audio next to video) is split: the media that do not fit go
 /// into following `par`s with the same `dur`, so nothing is dropped and every `par` is valid.
-/// `ref` media (outside the profile) are written as `<ref>` in the `par` they were in.
+/// `ref` media (outside the profile) are written as `<ref>`, at most one per `par`.
 ///
 /// For a presentation that fits the profile, `parse(write(p)) == p`: regions only `Image` and
 /// `Text`, media regions naming one of them, slides within the per-`par` limits, values without
@@ -726,7 +728,8 @@ fn is_profile_region(id: &str) -> bool {
 }
 
 /// Whether a media element of `kind` may join `present` in one CONF `par` (or one derived slide):
-/// at most one `img` or `video`, one `text`, one `audio`, and no audio next to video.
+/// at most one `img` or `video`, one `text`, one `audio`, no audio next to video, and (outside
+/// the profile) one `ref`.
 fn slot_free(present: &[MediaKind], kind: MediaKind) -> bool {
     let has = |k: MediaKind| present.contains(&k);
     let visual = has(MediaKind::Image) || has(MediaKind::Video);
@@ -735,7 +738,7 @@ fn slot_free(present: &[MediaKind], kind: MediaKind) -> bool {
         MediaKind::Video => !visual && !has(MediaKind::Audio),
         MediaKind::Text => !has(MediaKind::Text),
         MediaKind::Audio => !has(MediaKind::Audio) && !has(MediaKind::Video),
-        MediaKind::Ref => true,
+        MediaKind::Ref => !has(MediaKind::Ref),
     }
 }
 
@@ -836,14 +839,17 @@ const DERIVED_ROOT: RootLayout = RootLayout { width: 176, height: 208 };
 ///   otherwise it starts a new slide;
 /// - an `audio/*` part takes the audio slot if free and the slide has no video, otherwise it
 ///   starts a new slide;
-/// - any other part (vCard, vCalendar, application data) is added to the current slide as a `ref`,
-///   so that no part goes missing from the presentation;
+/// - any other part (vCard, vCalendar, application data) takes the current slide's attachment
+///   (`ref`) slot if free, otherwise it starts a new slide — so no part goes missing from the
+///   presentation, and no slide holds more than four media;
 /// - every slide lasts [`DEFAULT_SLIDE_MS`].
 ///
 /// `src` is `cid:<Content-ID>` when the part has one, else its Content-Location, else `#part<N>`
 /// (N the part's index), which [`resolve`] understands; an id or location that [`resolve`] would
-/// map to another part (a duplicate) is passed over, so every derived `src` resolves to its part. The layout is the §6 default: root
-/// 176×208, `Image` 176×144 at the top, `Text` 176×64 below, each included only when used.
+/// map to another part (a duplicate) is passed over, so every derived `src` resolves to its part.
+/// The layout is the §6 default: root 176×208, `Image` 176×144 at the top, `Text` 176×64 below,
+/// each included only when used. Cost is quadratic in the number of parts (each `src` is checked
+/// with [`resolve`]); callers bound the part count.
 pub fn derive(parts: &[PartRef]) -> Presentation {
     let mut slides: Vec<Slide> = Vec::new();
     for (index, part) in parts.iter().enumerate() {
@@ -881,27 +887,20 @@ pub fn derive(parts: &[PartRef]) -> Presentation {
     }
     let uses =
         |id: &str| slides.iter().flat_map(|s| &s.media).any(|m| m.region.as_deref() == Some(id));
-    let mut regions = Vec::new();
-    if uses("Image") {
-        regions.push(Region {
-            id: "Image".to_owned(),
+    // Image above text, full width: (id, top, height, fit).
+    let layout = [("Image", 0, 144, Fit::Meet), ("Text", 144, 64, Fit::Scroll)];
+    let regions = layout
+        .into_iter()
+        .filter(|(id, ..)| uses(id))
+        .map(|(id, top, height, fit)| Region {
+            id: id.to_owned(),
             left: Some(Length::Px(0)),
-            top: Some(Length::Px(0)),
-            width: Some(Length::Px(176)),
-            height: Some(Length::Px(144)),
-            fit: Some(Fit::Meet),
-        });
-    }
-    if uses("Text") {
-        regions.push(Region {
-            id: "Text".to_owned(),
-            left: Some(Length::Px(0)),
-            top: Some(Length::Px(144)),
-            width: Some(Length::Px(176)),
-            height: Some(Length::Px(64)),
-            fit: Some(Fit::Scroll),
-        });
-    }
+            top: Some(Length::Px(top)),
+            width: Some(Length::Px(DERIVED_ROOT.width)),
+            height: Some(Length::Px(height)),
+            fit: Some(fit),
+        })
+        .collect();
     let root_layout = if slides.is_empty() { None } else { Some(DERIVED_ROOT) };
     Presentation { root_layout, regions, slides }
 }

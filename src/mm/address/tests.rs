@@ -39,6 +39,12 @@ fn mms_address_forms() {
             MmsAddress::Email("alice@example.com".into()),
             "alice@example.com",
         ),
+        // the From of shared/interop/mime/mms-related.eml: an RFC 2047 display name
+        (
+            "=?utf-8?q?J=C3=B6rg_M=C3=BCller?= <sender@example.org>",
+            MmsAddress::Email("sender@example.org".into()),
+            "sender@example.org",
+        ),
         (
             "  <alice@example.com>  ",
             MmsAddress::Email("alice@example.com".into()),
@@ -415,7 +421,7 @@ fn vpim_addresses() {
         assert_eq!(VpimAddress::parse(canonical).as_ref(), Ok(&v), "{canonical:?}");
     }
     let built = VpimAddress::new(
-        &E164::parse("+12125550100", &E164Policy::default()).expect("e164"),
+        E164::parse("+12125550100", &E164Policy::default()).expect("e164"),
         "vm.example",
     );
     assert_eq!(built.to_string(), "+12125550100@vm.example");
@@ -532,4 +538,15 @@ fn no_panic_and_stable_round_trip() {
         }
     }
     assert!(parsed > 1000, "mutations still parse often enough to test round trips: {parsed}");
+}
+
+#[test]
+fn policy_from_config() {
+    let policy: E164Policy = toml::from_str("country_code = \"49\"").expect("toml");
+    assert_eq!(
+        policy,
+        E164Policy { country_code: Some("49".into()), ..E164Policy::default() },
+        "unset fields keep their defaults"
+    );
+    assert!(toml::from_str::<E164Policy>("contry_code = \"49\"").is_err(), "typos are refused");
 }

@@ -591,13 +591,13 @@ fn derive_rule() {
             &[&[(Audio, "cid:a")], &[(Video, "cid:v")], &[(Audio, "cid:b")]],
         ),
         (
-            "vCard and unknown parts are refs in the current slide",
+            "vCard and unknown parts take the ref slot",
             vec![
                 part("image/png", Some("p"), None),
                 part("text/x-vcard", Some("vc"), None),
                 part("application/octet-stream", None, Some("x.bin")),
             ],
-            &[&[(Image, "cid:p"), (Ref, "cid:vc"), (Ref, "x.bin")]],
+            &[&[(Image, "cid:p"), (Ref, "cid:vc")], &[(Ref, "x.bin")]],
         ),
         (
             "parts without ids, ids that need escaping",
@@ -792,4 +792,11 @@ fn no_panic_on_mangled_input() {
         check(&structured);
     }
     assert!(outcomes.0 > 0 && outcomes.1 > 0, "both outcomes seen: {outcomes:?}");
+}
+
+#[test]
+fn limits_from_config() {
+    let limits: SmilLimits = toml::from_str("max_slides = 3").expect("toml");
+    assert_eq!(limits, SmilLimits { max_slides: 3, ..SmilLimits::default() });
+    assert!(toml::from_str::<SmilLimits>("max_slide = 3").is_err(), "typos are refused");
 }
