@@ -30,6 +30,9 @@
 //! a lost marker only makes a .RES log as unmatched), and `<spool>/envid/` (ENVID → the signed
 //! Message-ID of what we delivered, so a DSN that returns only the ENVID can still be
 //! correlated on this instance; same expiry, same best-effort writes).
+//! Durable writes go through the [`Disk`] trait, so tests fail each step in turn and check
+//! that the error is reported (no 250) and recovery finds nothing or the whole entry.
+//!
 //! Ids are `<unix seconds, 10 hex>-<64 random bits, 16 hex>`: sortable by age, unique without
 //! coordination, and safe as file names.
 use std::fs::{self, File, OpenOptions};
@@ -181,10 +184,41 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> SpoolError + '_ {
     move |source| SpoolError::Io { path: path.to_owned(), source }
 }
 
+/// The disk operations a durable write is made of, behind a trait so tests can make any one of
+/// them fail (vector disk_v2's `Filesystem`). [`RealDisk`] is the only production one.
+pub trait Disk: Send + Sync + std::fmt::Debug {
+    /// Creates (or truncates) `path` with `mode`, writes `bytes` and fsyncs the file.
+    fn write_synced(&self, path: &Path, bytes: &[u8], mode: u32) -> io::Result<()>;
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
+    /// fsyncs a directory, making the renames into it durable.
+    fn sync_dir(&self, dir: &Path) -> io::Result<()>;
+}
+
+/// The operating system's file system.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RealDisk;
+
+impl Disk for RealDisk {
+    fn write_synced(&self, path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+        let mut f = open_new(path, mode)?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    }
+
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        fs::rename(from, to)
+    }
+
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        sync_dir(dir)
+    }
+}
+
 /// The spool directory.
 #[derive(Debug, Clone)]
 pub struct Spool {
     root: PathBuf,
+    disk: std::sync::Arc<dyn Disk>,
 }
 
 /// What [`Spool::recover`] found.
@@ -198,12 +232,20 @@ pub struct Recovered {
 impl Spool {
     /// Opens (creating the directories of) a spool.
     pub fn open(root: impl Into<PathBuf>) -> Result<Spool, SpoolError> {
+        Spool::with_disk(root, std::sync::Arc::new(RealDisk))
+    }
+
+    /// Opens a spool whose durable writes go through `disk` (fault-injection tests).
+    pub fn with_disk(
+        root: impl Into<PathBuf>,
+        disk: std::sync::Arc<dyn Disk>,
+    ) -> Result<Spool, SpoolError> {
         let root = root.into();
         for d in ["queue", "tmp", "corrupt", "sent", "envid"] {
             let p = root.join(d);
             fs::create_dir_all(&p).map_err(io_err(&p))?;
         }
-        Ok(Spool { root })
+        Ok(Spool { root, disk })
     }
 
     pub fn root(&self) -> &Path {
@@ -235,7 +277,7 @@ impl Spool {
         entry.crc32 = crc32fast::hash(body);
         let q = self.queue();
         // No directory fsync yet: the record's rename below is followed by one that covers both.
-        write_file(&self.root.join("tmp"), &q, &format!("{}.eml", entry.id), body)?;
+        write_file(&*self.disk, &self.root.join("tmp"), &q, &format!("{}.eml", entry.id), body)?;
         self.write_record(entry)
     }
 
@@ -248,7 +290,9 @@ impl Spool {
     fn write_record(&self, entry: &Entry) -> Result<(), SpoolError> {
         let json = serde_json::to_vec_pretty(entry)
             .map_err(|e| SpoolError::Corrupt { id: entry.id.clone(), reason: e.to_string() })?;
-        write_durable(&self.root.join("tmp"), &self.queue(), &format!("{}.json", entry.id), &json)
+        let (tmp, q) = (self.root.join("tmp"), self.queue());
+        write_file(&*self.disk, &tmp, &q, &format!("{}.json", entry.id), &json)?;
+        self.disk.sync_dir(&q).map_err(io_err(&q))
     }
 
     /// Removes an entry (rule 4).
@@ -474,29 +518,30 @@ fn open_new(path: &Path, mode: u32) -> io::Result<File> {
 
 /// Writes `name` into `dir` durably: temp file in `tmp`, fsync, rename, fsync `dir`.
 pub fn write_durable(tmp: &Path, dir: &Path, name: &str, bytes: &[u8]) -> Result<(), SpoolError> {
-    write_file(tmp, dir, name, bytes)?;
+    write_file(&RealDisk, tmp, dir, name, bytes)?;
     sync_dir(dir).map_err(io_err(dir))
 }
 
 /// Temp file in `tmp`, fsync, rename into `dir`; the caller fsyncs `dir`.
-fn write_file(tmp: &Path, dir: &Path, name: &str, bytes: &[u8]) -> Result<(), SpoolError> {
+fn write_file(
+    disk: &dyn Disk,
+    tmp: &Path,
+    dir: &Path,
+    name: &str,
+    bytes: &[u8],
+) -> Result<(), SpoolError> {
     let mut r = [0u8; 6];
     super::random_bytes(&mut r);
     let t = tmp.join(format!(
         "{name}.{:012x}",
         u64::from_le_bytes([r[0], r[1], r[2], r[3], r[4], r[5], 0, 0])
     ));
-    let write = || -> io::Result<()> {
-        let mut f = open_new(&t, 0o640)?;
-        f.write_all(bytes)?;
-        f.sync_all()
-    };
-    if let Err(e) = write() {
+    if let Err(e) = disk.write_synced(&t, bytes, 0o640) {
         let _ = fs::remove_file(&t);
         return Err(SpoolError::Io { path: t, source: e });
     }
     let dest = dir.join(name);
-    if let Err(e) = fs::rename(&t, &dest) {
+    if let Err(e) = disk.rename(&t, &dest) {
         let _ = fs::remove_file(&t);
         return Err(SpoolError::Io { path: dest, source: e });
     }
@@ -607,6 +652,57 @@ mod tests {
         assert!(fs::read_dir(d.join("tmp")).unwrap().next().is_none());
         assert_eq!(s.ids().unwrap(), vec!["0000000001-aaaa"]);
         let _ = fs::remove_dir_all(&d);
+    }
+
+    /// Fails the n-th disk operation (vector `known_errors.rs` style).
+    #[derive(Debug)]
+    struct FailAt(usize, std::sync::atomic::AtomicUsize);
+
+    impl FailAt {
+        fn tick(&self) -> io::Result<()> {
+            if self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == self.0 {
+                return Err(io::Error::other("injected fault"));
+            }
+            Ok(())
+        }
+    }
+
+    impl Disk for FailAt {
+        fn write_synced(&self, path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+            self.tick()?;
+            RealDisk.write_synced(path, bytes, mode)
+        }
+        fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+            self.tick()?;
+            RealDisk.rename(from, to)
+        }
+        fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+            self.tick()?;
+            RealDisk.sync_dir(dir)
+        }
+    }
+
+    /// Every disk operation of a store, failed in turn: `store` reports the error (the session
+    /// answers 451, not 250), and recovery finds either nothing or the whole, valid entry.
+    #[test]
+    fn a_failure_at_any_step_of_a_store_is_reported_and_recovers_cleanly() {
+        for n in 0..6 {
+            let d = tmpdir(&format!("fault{n}"));
+            let spool =
+                Spool::with_disk(&d, std::sync::Arc::new(FailAt(n, Default::default()))).unwrap();
+            let mut e = entry("0000000009-aaaa");
+            let stored = spool.store(&mut e, b"the message");
+            assert_eq!(stored.is_ok(), n >= 5, "step {n}");
+            let r = Spool::open(&d).unwrap().recover().unwrap();
+            assert!(r.corrupt.is_empty(), "step {n}: {:?}", r.corrupt);
+            match r.entries.as_slice() {
+                [] => assert!(stored.is_err(), "step {n}: a stored entry was lost"),
+                [got] => assert_eq!(got, &e, "step {n}"),
+                more => panic!("step {n}: {more:?}"),
+            }
+            assert!(fs::read_dir(d.join("tmp")).unwrap().next().is_none());
+            let _ = fs::remove_dir_all(&d);
+        }
     }
 
     #[test]
