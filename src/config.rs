@@ -252,9 +252,10 @@ pub struct Server {
     pub spool: PathBuf,
     /// Conversion threads; 0 in the file is resolved here to one per core.
     pub workers: usize,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ser_secret")]
+    /// Never printed by `mm3gw config` (secrets stay in the operator's file).
+    #[serde(skip)]
     pub hmac_key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ser_secret")]
+    #[serde(skip)]
     pub hmac_key_previous: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_cert: Option<PathBuf>,
@@ -285,11 +286,6 @@ fn ser_opt_addr<S: serde::Serializer>(v: &Option<SocketAddr>, s: S) -> Result<S:
         Some(a) => s.collect_str(a),
         None => s.serialize_str(""),
     }
-}
-
-/// Secrets are never printed.
-fn ser_secret<S: serde::Serializer>(_: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str("<set>")
 }
 
 /// Every limit of an SMTP listener (issue 8 §1); each a named value with a default.
@@ -856,7 +852,7 @@ impl Config {
         Config::resolve(&src, raw, Profiles::embedded()?)
     }
 
-    /// The effective configuration as TOML (secrets masked).
+    /// The effective configuration as TOML (secrets left out).
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self)
             .unwrap_or_else(|e| format!("# cannot print the configuration: {e}\n"))
