@@ -256,3 +256,14 @@ fn mail_loops_are_refused() {
         "{r}"
     );
 }
+
+#[test]
+fn non_ascii_addresses_are_refused_without_smtputf8() {
+    let (r, msgs, _) = run(
+        &mut session(Limits::default(), false),
+        &["EHLO c\r\nMAIL FROM:<jürgen@b.test>\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<müller@fax.test>\r\nQUIT\r\n".as_bytes()],
+    );
+    let codes: Vec<&str> = r.lines().filter(|l| !l.starts_with("250-")).map(|l| &l[..3]).collect();
+    assert_eq!(codes, ["250", "553", "250", "553", "221"], "{r}");
+    assert!(msgs.is_empty());
+}
