@@ -427,3 +427,87 @@ async fn shutdown_finishes_a_message_in_flight_then_answers_421() {
     assert!(String::from_utf8_lossy(&r).contains("421 4.3.2"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A fax route whose next hop is SMTP (the sink), for the failure paths.
+fn smtp_fax_config(
+    dir: &std::path::Path,
+    mmsc: std::net::SocketAddr,
+    fax_hop: std::net::SocketAddr,
+    delivery: &str,
+) -> Config {
+    let text = config_text(dir, mmsc, "")
+        .replace(
+            &format!("next_hop = \"file:{}/fax\"", dir.display()),
+            &format!("next_hop = \"smtp://{fax_hop}\""),
+        )
+        .replace("retry_min_s = 1\nretry_max_s = 2\n", delivery);
+    Config::from_toml(&text, "t.toml").unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_fax_becomes_a_rejected_delivery_report() {
+    let sink = start_sink().await;
+    let dir = tmpdir("e2e-5xx");
+    let gw = service::start(
+        smtp_fax_config(&dir, sink.addr, sink.addr, "retry_min_s = 1\nretry_max_s = 2\n"),
+        fake_fax(),
+    )
+    .await
+    .unwrap();
+    client(gw.smtp[0].port())
+        .send_raw(
+            &env(
+                Some("+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs"),
+                "FAX=+12125550199@reject.test",
+            ),
+            &sample("fwd-photo-text-smil"),
+        )
+        .await
+        .unwrap();
+    let dr = wait_for(10, "the Rejected report", || {
+        sink.messages().into_iter().find(|m| m.text().contains("MM4_delivery_report.REQ"))
+    })
+    .await;
+    let t = dr.text();
+    assert!(
+        t.contains("X-Mms-MM-Status-Code: Rejected")
+            && t.contains("From: +12125550199/TYPE=PLMN")
+            && t.contains("550"),
+        "{t}"
+    );
+    assert!(gw.metrics.render().contains("mm3gw_delivery_failures_total{purpose=\"fax\"} 1"));
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fax_that_cannot_be_delivered_in_its_lifetime_becomes_an_expired_report() {
+    let sink = start_sink().await;
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let dir = tmpdir("e2e-expiry");
+    let gw = service::start(
+        smtp_fax_config(
+            &dir,
+            sink.addr,
+            dead,
+            "lifetime_s = 1\nretry_min_s = 1\nretry_max_s = 1\n",
+        ),
+        fake_fax(),
+    )
+    .await
+    .unwrap();
+    client(gw.smtp[0].port())
+        .send_raw(
+            &env(Some("+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs"), "FAX=+12125550100@fax.test"),
+            &sample("fwd-photo-text-smil"),
+        )
+        .await
+        .unwrap();
+    let dr = wait_for(10, "the Expired report", || {
+        sink.messages().into_iter().find(|m| m.text().contains("MM4_delivery_report.REQ"))
+    })
+    .await;
+    assert!(dr.text().contains("X-Mms-MM-Status-Code: Expired"), "{}", dr.text());
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

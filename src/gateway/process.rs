@@ -330,7 +330,8 @@ fn convert_to_route(
         );
         return (RequestStatus::ServiceDenied, Some(why.into()));
     }
-    let expires = expiry_of(mm, ctx.now);
+    // The MM's expiry bounds the retries too (spec/mms.md §8, expiry row), within the lifetime.
+    let expires = expiry_of(mm, ctx.now).map(|x| x.min(entry.expires));
     let bounce = bounce_address(mm, config);
     let originator = mm.elements.from.as_ref().map(|f| f.raw.clone()).unwrap_or_default();
     let reply_to = build::reply_address(mm, Some(&entry.envelope.mail_from)).unwrap_or_default();
@@ -701,7 +702,10 @@ pub fn failure_report(
         at: now as i64,
     };
     let (dr, env) = build::delivery_report(&original, None, &outcome, &stamps.next())?;
-    Some(mm4_message(dr, env, &config.mmsc.next_hop, "mm4-delivery-report"))
+    let mut m = mm4_message(dr, env, &config.mmsc.next_hop, "mm4-delivery-report");
+    // The report gets a lifetime of its own: what it reports on has just failed or expired.
+    m.expires = Some(now + config.delivery.lifetime_s);
+    Some(m)
 }
 
 // ---------------------------------------------------------------------------------------------

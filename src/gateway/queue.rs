@@ -314,8 +314,9 @@ impl Queue {
             purpose: m.purpose,
             on_failure: m.on_failure,
         };
-        // The MM's own expiry bounds the retries too (spec/mms.md §8, expiry row).
-        let expires = m.expires.map_or(parent.expires, |x| x.min(parent.expires)).max(now + 60);
+        // Its own expiry when it has one (the MM's X-Mms-Expiry, a failure report's fresh
+        // lifetime), else the lifetime of what it was built from.
+        let expires = m.expires.unwrap_or(parent.expires);
         let mut entry = Entry::new(
             id.clone(),
             stage,

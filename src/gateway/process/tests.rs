@@ -261,6 +261,7 @@ fn missing_converter_holds_and_failure_reports_are_built() {
         "{t}"
     );
     assert_eq!(m.envelope.rcpt_to, vec![Rcpt::plain("system-user@mms.example.net")]);
+    assert_eq!(m.expires, Some(5 + cfg.delivery.lifetime_s), "a fresh lifetime for the report");
 }
 
 #[test]
