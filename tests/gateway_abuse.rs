@@ -185,3 +185,51 @@ async fn clients_outside_the_allow_list_are_refused() {
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connection_limits_per_client_and_in_total() {
+    let sink = start_sink().await;
+    let dir = tmpdir("conn-limits");
+    let text = config_text(&dir, sink.addr, "connections = 3\nconnections_per_client = 2");
+    let gw =
+        service::start(Config::from_toml(&text, "limits.toml").unwrap(), fake_fax()).await.unwrap();
+    let addr = gw.smtp[0];
+    let mut open = Vec::new();
+    for _ in 0..2 {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let mut b = [0u8; 64];
+        let n = s.read(&mut b).await.unwrap();
+        assert!(b[..n].starts_with(b"220 "));
+        open.push(s);
+    }
+    let third = raw_dialogue(addr, b"", 5).await;
+    assert!(third.starts_with("421 4.7.0 ") && third.contains("from your address"), "{third}");
+    drop(open.pop());
+    // A slot frees up when a client goes away.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let r = raw_dialogue(addr, b"QUIT\r\n", 5).await;
+    assert!(r.starts_with("220 ") && r.contains("221 "), "{r}");
+    gw.stop().await;
+    drop(open);
+
+    // The total cap, with a per-client cap above it.
+    let text =
+        config_text(&dir.join("b"), sink.addr, "connections = 2\nconnections_per_client = 10");
+    let gw =
+        service::start(Config::from_toml(&text, "limits.toml").unwrap(), fake_fax()).await.unwrap();
+    let mut open = Vec::new();
+    for _ in 0..2 {
+        let mut s = tokio::net::TcpStream::connect(gw.smtp[0]).await.unwrap();
+        let mut b = [0u8; 64];
+        assert!(s.read(&mut b).await.unwrap() > 0);
+        open.push(s);
+    }
+    let third = raw_dialogue(gw.smtp[0], b"", 5).await;
+    assert!(
+        third.starts_with("421 4.7.0 ") && third.contains("Too many connections, try later"),
+        "{third}"
+    );
+    drop(open);
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
