@@ -233,3 +233,40 @@ async fn connection_limits_per_client_and_in_total() {
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trickled_data_is_cut_at_the_data_timeout() {
+    let sink = start_sink().await;
+    let dir = tmpdir("slow-data");
+    let gw = service::start(
+        Config::from_toml(&config_text(&dir, sink.addr, LIMITS), "t.toml").unwrap(),
+        fake_fax(),
+    )
+    .await
+    .unwrap();
+    let mut s = tokio::net::TcpStream::connect(gw.smtp[0]).await.unwrap();
+    s.write_all(b"EHLO x\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<FAX=+1212@fax.test>\r\nDATA\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    // One byte every 150 ms: each read is quick, the whole DATA never ends (data_timeout_s = 2).
+    while started.elapsed() < Duration::from_secs(6) && !got.windows(5).any(|w| w == b"4.4.2") {
+        if s.write_all(b"x").await.is_err() {
+            break;
+        }
+        if let Ok(Ok(n)) = tokio::time::timeout(Duration::from_millis(150), s.read(&mut buf)).await
+        {
+            if n == 0 {
+                break;
+            }
+            got.extend_from_slice(&buf[..n]);
+        }
+    }
+    let got = String::from_utf8_lossy(&got).into_owned();
+    assert!(got.contains("354 ") && got.contains("421 4.4.2"), "{got}");
+    assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
