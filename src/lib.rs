@@ -4,6 +4,8 @@
 //! A pure core and a thin I/O shell (see `README.md`, "Architecture"):
 //! - [`mm`]: the Multimedia Message model; MM4 parse/emit (forward, delivery and read-reply
 //!   reports, each .REQ and .RES); SMIL; MMS addresses.
+//! - [`mail`]: the Internet-mail formats: T.37 fax mail, VPIM v2 / IVM voice mail, DSNs and
+//!   MDNs, with the SMTP envelope and DSN parameters they travel with.
 //! - [`config`]: profiles and the gateway configuration (TOML), with an embedded default.
 //! - [`gateway`]: the service: SMTP server, durable spool, routing, delivery with retry, report
 //!   correlation (signed tokens), metrics. The only module with sockets, disk and clocks.
@@ -16,5 +18,6 @@ pub mod cli;
 pub mod config;
 pub mod gateway;
 pub mod inspect;
+pub mod mail;
 pub mod mime;
 pub mod mm;
