@@ -19,14 +19,14 @@ use crate::config::{Config, Convert, NextHop};
 use crate::mm::address::{FaxAddress, FaxNumber, MmsAddress, VpimAddress};
 use crate::mm::build::{self, Outcome, Stamp};
 use crate::mm::{
-    AddressField, Expiry, Id, MessageClass, MessageType, Mm4, MmStatus, ReadStatus, RequestStatus,
+    AddressField, Expiry, Id, MessageClass, MessageType, Mm4, MmStatus, RequestStatus,
     SenderVisibility,
 };
 
 use super::convert::{ConvertError, Converters, Direction, SpooledMessage, Target as ConvTarget};
 use super::router::{self, Target, Verdict};
 use super::spool::{Entry, Envelope, FailureReport, Rcpt};
-use super::token::{Flags, Keys, Token};
+use super::token::{Flags, Keys, Token, TokenError};
 
 /// Everything `process` needs besides the message.
 pub struct Ctx<'a> {
@@ -551,21 +551,30 @@ fn local(
     }
 }
 
-/// A DSN or MDN coming back: correlate by token, then build the MM4 report(s).
+/// A DSN or MDN coming back (read with `mail::dsn` / `mail::mdn`): correlate by token, then
+/// build the MM4 report(s) with the outcome mappings of spec/mms.md §5.
 fn returning_report(body: &[u8], ctx: &Ctx<'_>, stamps: &mut Stamps<'_>, plan: &mut Plan) {
-    let text = String::from_utf8_lossy(body);
-    // The token travels in the Message-ID (RET=HDRS headers, MDN Original-Message-ID); a DSN
+    let limits = crate::mail::Limits::default();
+    let dsn = crate::mail::dsn::parse(body, &limits).ok();
+    let mdn = if dsn.is_none() { crate::mail::mdn::parse(body, &limits).ok() } else { None };
+    // The token travels in the Message-ID: the DSN's returned headers (RET=HDRS), the MDN's
+    // Original-Message-ID, or anywhere in the text for reports that quote it elsewhere. A DSN
     // that brings back only the ENVID is matched where the ENVID is known, never guessed.
+    let named = dsn
+        .as_ref()
+        .and_then(|d| d.returned_message_id.clone())
+        .or_else(|| mdn.as_ref().and_then(|m| m.original_message_id.clone()));
+    let text = String::from_utf8_lossy(body);
     let by_envid = || {
-        let envid = text.lines().find_map(|l| {
-            let (name, value) = l.split_once(':')?;
-            name.trim()
-                .eq_ignore_ascii_case("original-envelope-id")
-                .then(|| value.trim().to_owned())
-        })?;
-        (ctx.envid_lookup)(&envid).map(|mid| ctx.keys.verify(&mid))
+        let envid = dsn.as_ref()?.original_envelope_id.as_ref()?;
+        (ctx.envid_lookup)(envid).map(|mid| ctx.keys.verify(&mid))
     };
-    let token = match ctx.keys.find_in(&text).or_else(by_envid) {
+    let token = named
+        .map(|id| ctx.keys.verify(&format!("<{id}>")))
+        .filter(|r| !matches!(r, Err(TokenError::NotAToken)))
+        .or_else(|| ctx.keys.find_in(&text))
+        .or_else(by_envid);
+    let token = match token {
         None => {
             plan.events.push(Event::Uncorrelatable);
             return;
@@ -575,12 +584,6 @@ fn returning_report(body: &[u8], ctx: &Ctx<'_>, stamps: &mut Stamps<'_>, plan: &
             return;
         }
         Some(Ok(t)) => t,
-    };
-    let Some(report) = read_report(&text) else {
-        plan.events.push(Event::Dropped {
-            reason: "mail to the bounce address is neither a DSN nor an MDN".into(),
-        });
-        return;
     };
     let mut original = Mm4::new(MessageType::ForwardReq);
     let e = &mut original.elements;
@@ -594,78 +597,67 @@ fn returning_report(body: &[u8], ctx: &Ctx<'_>, stamps: &mut Stamps<'_>, plan: &
     e.originator_rs_delivery_report = Some(token.flags.rs_delivery_report);
     e.read_reply = Some(token.flags.read_reply);
     let hop = &ctx.config.mmsc.next_hop;
-    for r in &report.recipients {
-        let who =
-            mms_form(r.original.as_deref().or(r.final_.as_deref()).unwrap_or(&token.recipient));
-        match report.kind {
-            ReportKind::Dsn => {
-                let action = r.action.to_ascii_lowercase();
-                let status = match action.as_str() {
-                    "delivered" => MmStatus::Retrieved,
-                    "relayed" => MmStatus::Forwarded,
-                    "expanded" => MmStatus::Indeterminate,
-                    "failed" if r.status.starts_with("4.4.7") => MmStatus::Expired,
-                    "failed" => MmStatus::Rejected,
-                    _ => {
-                        plan.events.push(Event::ReportNotNeeded {
-                            reason: format!("DSN action {action}"),
-                        });
-                        continue;
-                    }
-                };
-                let text = match (&r.status, &r.diagnostic) {
-                    (s, Some(d)) => Some(format!("{s} {d}")),
-                    (s, None) if !s.is_empty() => Some(s.clone()),
-                    _ => None,
-                };
-                let outcome = Outcome {
-                    recipient: who,
-                    status: status.clone(),
-                    status_text: text,
-                    at: ctx.now as i64,
-                };
-                match build::delivery_report(&original, None, &outcome, &stamps.next()) {
-                    Some((dr, env)) => {
-                        plan.events.push(Event::Report {
-                            kind: "delivery-report",
-                            status: status.to_string(),
-                        });
-                        plan.messages.push(mm4_message(dr, env, hop, "mm4-delivery-report"));
-                    }
-                    None => plan.events.push(Event::ReportNotNeeded {
-                        reason: "the MM asked for no delivery report".into(),
-                    }),
+    if let Some(dsn) = &dsn {
+        for r in &dsn.recipients {
+            let Some(status) = r.mm_status() else {
+                plan.events.push(Event::ReportNotNeeded {
+                    reason: format!("DSN action {}", r.action.as_str()),
+                });
+                continue;
+            };
+            let who =
+                mms_form(r.recipient().map_or(token.recipient.as_str(), |a| a.address.as_str()));
+            let text = match (&r.status_raw, &r.diagnostic_code) {
+                (Some(s), Some(d)) => Some(format!("{s} {d}")),
+                (Some(s), None) => Some(s.clone()),
+                (None, d) => d.clone(),
+            };
+            let at = r.last_attempt_date.or(dsn.arrival_date).unwrap_or(ctx.now as i64);
+            let outcome = Outcome { recipient: who, status: status.clone(), status_text: text, at };
+            match build::delivery_report(&original, None, &outcome, &stamps.next()) {
+                Some((dr, env)) => {
+                    plan.events.push(Event::Report {
+                        kind: "delivery-report",
+                        status: status.to_string(),
+                    });
+                    plan.messages.push(mm4_message(dr, env, hop, "mm4-delivery-report"));
                 }
-            }
-            ReportKind::Mdn => {
-                let d = r.action.to_ascii_lowercase();
-                let status = if d.contains("displayed") {
-                    ReadStatus::Read
-                } else if ["deleted", "denied", "failed"].iter().any(|k| d.contains(k)) {
-                    ReadStatus::DeletedWithoutBeingRead
-                } else {
-                    plan.events
-                        .push(Event::ReportNotNeeded { reason: format!("MDN disposition {d}") });
-                    continue;
-                };
-                let outcome = Outcome {
-                    recipient: who,
-                    status: status.clone(),
-                    status_text: None,
-                    at: ctx.now as i64,
-                };
-                match build::read_reply_report(&original, None, &outcome, &stamps.next()) {
-                    Some((rr, env)) => {
-                        plan.events
-                            .push(Event::Report { kind: "read-reply", status: status.to_string() });
-                        plan.messages.push(mm4_message(rr, env, hop, "mm4-read-reply"));
-                    }
-                    None => plan.events.push(Event::ReportNotNeeded {
-                        reason: "the MM asked for no read reply".into(),
-                    }),
-                }
+                None => plan.events.push(Event::ReportNotNeeded {
+                    reason: "the MM asked for no delivery report".into(),
+                }),
             }
         }
+    } else if let Some(mdn) = &mdn {
+        let Some(status) = mdn.read_status() else {
+            plan.events.push(Event::ReportNotNeeded {
+                reason: format!("MDN disposition {}", mdn.disposition.value()),
+            });
+            return;
+        };
+        let who = mdn
+            .original_recipient
+            .as_ref()
+            .or(mdn.final_recipient.as_ref())
+            .map_or(token.recipient.clone(), |a| a.address.clone());
+        let outcome = Outcome {
+            recipient: mms_form(&who),
+            status: status.clone(),
+            status_text: None,
+            at: ctx.now as i64,
+        };
+        match build::read_reply_report(&original, None, &outcome, &stamps.next()) {
+            Some((rr, env)) => {
+                plan.events.push(Event::Report { kind: "read-reply", status: status.to_string() });
+                plan.messages.push(mm4_message(rr, env, hop, "mm4-read-reply"));
+            }
+            None => plan
+                .events
+                .push(Event::ReportNotNeeded { reason: "the MM asked for no read reply".into() }),
+        }
+    } else {
+        plan.events.push(Event::Dropped {
+            reason: "mail to the bounce address is neither a DSN nor an MDN".into(),
+        });
     }
 }
 
@@ -706,76 +698,6 @@ pub fn failure_report(
     // The report gets a lifetime of its own: what it reports on has just failed or expired.
     m.expires = Some(now + config.delivery.lifetime_s);
     Some(m)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Interim DSN/MDN reading (RFC 3464 / RFC 3798 fields only), until `mail/` provides the full
-// parser: enough to map evidence to MM4 reports per spec/mms.md §5.
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ReportKind {
-    Dsn,
-    Mdn,
-}
-
-#[derive(Debug, Default, Clone)]
-struct ReportRcpt {
-    original: Option<String>,
-    final_: Option<String>,
-    /// DSN `Action` or MDN disposition type (with modifiers).
-    action: String,
-    status: String,
-    diagnostic: Option<String>,
-}
-
-#[derive(Debug)]
-struct Report {
-    kind: ReportKind,
-    recipients: Vec<ReportRcpt>,
-}
-
-fn read_report(text: &str) -> Option<Report> {
-    let lower = text.to_ascii_lowercase();
-    let kind = if lower.contains("delivery-status") {
-        ReportKind::Dsn
-    } else if lower.contains("disposition-notification") {
-        ReportKind::Mdn
-    } else {
-        return None;
-    };
-    let addr = |v: &str| {
-        v.split_once(';').map_or(v, |(_, a)| a).trim().trim_matches(['<', '>']).to_owned()
-    };
-    let mut recipients: Vec<ReportRcpt> = Vec::new();
-    let mut cur = ReportRcpt::default();
-    let mut pending_original: Option<String> = None;
-    for line in text.lines() {
-        let Some((name, value)) = line.split_once(':') else { continue };
-        let value = value.trim();
-        match name.trim().to_ascii_lowercase().as_str() {
-            "original-recipient" => pending_original = Some(addr(value)),
-            "final-recipient" => {
-                if cur.final_.is_some() {
-                    recipients.push(std::mem::take(&mut cur));
-                }
-                cur.final_ = Some(addr(value));
-                cur.original = pending_original.take();
-            }
-            "action" if kind == ReportKind::Dsn => cur.action = value.to_owned(),
-            "status" if kind == ReportKind::Dsn => {
-                cur.status = value.split_whitespace().next().unwrap_or("").to_owned()
-            }
-            "diagnostic-code" => cur.diagnostic = Some(addr(value)),
-            "disposition" if kind == ReportKind::Mdn => {
-                cur.action = value.rsplit_once(';').map_or(value, |(_, t)| t).trim().to_owned();
-            }
-            _ => {}
-        }
-    }
-    if cur.final_.is_some() || !cur.action.is_empty() {
-        recipients.push(cur);
-    }
-    (!recipients.is_empty()).then_some(Report { kind, recipients })
 }
 
 #[cfg(test)]
