@@ -173,10 +173,11 @@ async fn fax_mail_to_an_mms_user_goes_to_the_mmsc_and_its_res_is_matched() {
     conv.register(
         Direction::ToMm(Convert::Fax),
         Arc::new(|m, _| {
-            let body = "X-Mms-3GPP-MMS-Version: 6.16.0\r\nX-Mms-Message-Type: MM4_forward.REQ\r\nX-Mms-Transaction-ID: \"tx-from-fax\"\r\n\
-                        X-Mms-Message-ID: \"mm-from-fax@mm3gw.test\"\r\nX-Mms-Ack-Request: Yes\r\nX-Mms-Originator-System: system-user@mm3gw.test\r\n\
+            let mm_id = m.mm_id.unwrap_or("none");
+            let body = format!("X-Mms-3GPP-MMS-Version: 6.16.0\r\nX-Mms-Message-Type: MM4_forward.REQ\r\nX-Mms-Transaction-ID: \"tx-from-fax\"\r\n\
+                        X-Mms-Message-ID: {mm_id}\r\nX-Mms-Ack-Request: Yes\r\nX-Mms-Originator-System: system-user@mm3gw.test\r\n\
                         From: +12125550100/TYPE=PLMN\r\nTo: +4917012345/TYPE=PLMN\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\n\
-                        Subject: Fax from +12125550100, 1 page\r\nContent-Type: text/plain\r\n\r\npage\r\n";
+                        Subject: Fax from +12125550100, 1 page\r\nContent-Type: text/plain\r\n\r\npage\r\n");
             Ok(vec![Outbound {
                 envelope: SpoolEnvelope { mail_from: "+12125550100/TYPE=PLMN@mm3gw.test".into(), rcpt_to: m.recipients.iter().map(Rcpt::plain).collect(), envid: None, ret: None },
                 body: body.as_bytes().to_vec(),
@@ -213,6 +214,51 @@ async fn fax_mail_to_an_mms_user_goes_to_the_mmsc_and_its_res_is_matched() {
         .unwrap();
     wait_for(10, "the RES matched", || (std::fs::read_dir(&sent).ok()?.count() == 0).then_some(()))
         .await;
+
+    // The MMSC reports the MM as rejected: the onramp's sender gets an RFC 3464 DSN.
+    let mm_id = req
+        .text()
+        .lines()
+        .find_map(|l| l.strip_prefix("X-Mms-Message-ID: ").map(str::to_owned))
+        .unwrap();
+    assert!(mm_id.starts_with("<m3."), "{mm_id}");
+    let dr = format!(
+        "X-Mms-3GPP-MMS-Version: 6.16.0\r\nX-Mms-Message-Type: MM4_delivery_report.REQ\r\nX-Mms-Transaction-ID: dr-1\r\n\
+         X-Mms-Message-ID: {mm_id}\r\nX-Mms-MM-Status-Code: Rejected\r\nX-Mms-Ack-Request: Yes\r\nX-Mms-Originator-System: system-user@mms.test\r\n\
+         From: +4917012345/TYPE=PLMN\r\nTo: +12125550100/TYPE=PLMN\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\n\r\n"
+    );
+    smtp.send_raw(&env(Some("system-user@mms.test"), "system-user@mm3gw.test"), dr.as_bytes())
+        .await
+        .unwrap();
+    let dsn_json =
+        wait_for(10, "the DSN to the onramp sender", || outbox(&dir.join("reports")).pop()).await;
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&dsn_json).unwrap()).unwrap();
+    assert_eq!(
+        (envelope["mail_from"].as_str(), envelope["rcpt_to"][0].as_str()),
+        (Some(""), Some("FAX=+12125550100@onramp.test"))
+    );
+    let dsn_path = dsn_json.with_extension("eml");
+    let dsn = std::fs::read_to_string(&dsn_path).unwrap();
+    assert!(
+        dsn.contains("report-type=delivery-status")
+            && dsn.contains("Action: failed")
+            && dsn.contains("Status: 5.0.0"),
+        "{dsn}"
+    );
+    let res = wait_for(10, "the DR.RES", || {
+        sink.messages().into_iter().find(|m| m.text().contains("MM4_delivery_report.RES"))
+    })
+    .await;
+    assert!(res.text().contains("X-Mms-Request-Status-Code: Ok"));
+    if common::require_tool("python3", "--version") {
+        let out = std::process::Command::new("python3")
+            .args(["-c", "import email,sys\nm=email.message_from_binary_file(open(sys.argv[1],'rb'))\nprint(m.get_content_type(), [str(d) for p in m.walk() for d in p.defects])"])
+            .arg(&dsn_path)
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "multipart/report []");
+    }
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

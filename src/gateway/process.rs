@@ -352,6 +352,7 @@ fn convert_to_route(
         config,
         now: ctx.now,
         message_ids: &message_ids,
+        mm_id: None,
     };
     match convert(&sm, ConvTarget::Route(route)) {
         Ok(outs) => {
@@ -453,6 +454,25 @@ fn refusal_reports(
 }
 
 fn convert_to_mmsc(entry: &Entry, body: &[u8], ctx: &Ctx<'_>, rcpts: &[String], plan: &mut Plan) {
+    // The MM we build carries a signed token as its X-Mms-Message-ID, so the MMSC's delivery
+    // report about it can become a DSN to the sender (the return path) on any instance.
+    let notify = |what: &str| {
+        entry.envelope.rcpt_to.iter().any(|r| r.notify.as_deref().is_some_and(|n| n.contains(what)))
+    };
+    let never = entry.envelope.rcpt_to.iter().all(|r| r.notify.as_deref() == Some("NEVER"));
+    let token = Token {
+        flags: Flags {
+            delivery_report: notify("SUCCESS"),
+            rs_delivery_report: !never,
+            read_reply: false,
+        },
+        time: ctx.now,
+        mm_id: header_value(body, "message-id").unwrap_or_default(),
+        originator: entry.envelope.mail_from.clone(),
+        originator_system: String::new(),
+        recipient: String::new(),
+    };
+    let mm_id = ctx.keys.message_id(&token);
     let sm = SpooledMessage {
         entry,
         body,
@@ -460,6 +480,7 @@ fn convert_to_mmsc(entry: &Entry, body: &[u8], ctx: &Ctx<'_>, rcpts: &[String], 
         config: ctx.config,
         now: ctx.now,
         message_ids: &[],
+        mm_id: Some(&mm_id),
     };
     for kind in [Convert::Fax, Convert::Vpim, Convert::Ivm] {
         let Some(convert) = ctx.converters.get(Direction::ToMm(kind)) else { continue };
@@ -515,20 +536,30 @@ fn local(
                 status: e.request_status.as_ref().map(|s| s.to_string()).unwrap_or_default(),
             });
         }
+        Ok(mm) if mm.message_type == MessageType::DeliveryReportReq => {
+            let status = mmsc_delivery_report(ctx, mm, stamps, plan);
+            if mm.elements.ack_request == Some(true)
+                && let Some((res, env)) = build::acknowledge(
+                    mm,
+                    Some(&entry.envelope.mail_from),
+                    status.clone(),
+                    None,
+                    &stamps.next(),
+                )
+            {
+                plan.events.push(Event::Acknowledged { status: status.to_string() });
+                plan.messages.push(mm4_message(res, env, &config.mmsc.next_hop, "mm4-res"));
+            }
+        }
         Ok(mm)
-            if matches!(
-                mm.message_type,
-                MessageType::DeliveryReportReq
-                    | MessageType::ReadReplyReq
-                    | MessageType::ForwardReq
-            ) =>
+            if matches!(mm.message_type, MessageType::ReadReplyReq | MessageType::ForwardReq) =>
         {
             let (status, text) = if mm.message_type == MessageType::ForwardReq {
                 (RequestStatus::ServiceDenied, "the gateway's system address takes no MMs")
             } else {
                 (
                     RequestStatus::UnsupportedMessage,
-                    "reports to fax and voicemail senders are not available in this build",
+                    "read reports to fax and voicemail senders (MDNs) are not available in this build",
                 )
             };
             plan.events.push(Event::Dropped {
@@ -549,6 +580,118 @@ fn local(
         }
         _ => returning_report(body, ctx, stamps, plan),
     }
+}
+
+/// An MM4_delivery_report.REQ from the MMSC about an MM built here: a DSN to the sender of the
+/// fax mail or voice message it came from (spec/mms.md §5 "MM4 → external"), when the sender's
+/// NOTIFY asked for that outcome. Returns the status for the DR.RES.
+fn mmsc_delivery_report(
+    ctx: &Ctx<'_>,
+    mm: &Mm4,
+    stamps: &mut Stamps<'_>,
+    plan: &mut Plan,
+) -> RequestStatus {
+    let id = mm.elements.message_id.as_ref().map(|i| i.key().to_owned()).unwrap_or_default();
+    let token = match ctx.keys.verify(&format!("<{id}>")) {
+        Ok(t) => t,
+        Err(e) => {
+            if !matches!(e, TokenError::NotAToken) {
+                plan.events.push(Event::TokenRefused { reason: e.to_string() });
+            }
+            plan.events.push(Event::Dropped {
+                reason: format!("delivery report for an MM not built here ({id})"),
+            });
+            return RequestStatus::MessageNotFound;
+        }
+    };
+    let Some(status) = mm.elements.mm_status.clone() else {
+        return RequestStatus::MessageFormatCorrupt;
+    };
+    let Some((action, code)) = crate::mail::dsn::dsn_for_mm_status(&status) else {
+        plan.events.push(Event::ReportNotNeeded { reason: format!("MM status {status}") });
+        return RequestStatus::Ok;
+    };
+    use crate::mail::dsn::Action;
+    let wanted = match action {
+        Action::Delivered | Action::Relayed => token.flags.delivery_report,
+        Action::Failed => token.flags.rs_delivery_report,
+        _ => false,
+    };
+    if !wanted || token.originator.is_empty() {
+        plan.events.push(Event::ReportNotNeeded {
+            reason: format!("the sender asked for no DSN on {}", action.as_str()),
+        });
+        return RequestStatus::Ok;
+    }
+    let config = ctx.config;
+    let about = match mm.elements.from.as_ref().and_then(|f| f.address.as_ref()) {
+        Some(MmsAddress::Plmn(n)) => format!("{n}@{}", config.server.hostname),
+        Some(MmsAddress::Email(a)) => a.clone(),
+        _ => config.system_address(),
+    };
+    let stamp = stamps.next();
+    let at = mm.elements.date.as_ref().and_then(|d| d.unix).unwrap_or(ctx.now as i64);
+    let report = crate::mail::dsn::DsnReport {
+        head: crate::mail::Head::new(
+            crate::mail::Mailbox::new(&about),
+            ctx.now as i64,
+            stamp.message_id.clone(),
+        ),
+        return_path: token.originator.clone(),
+        reporting_mta: config.server.hostname.clone(),
+        dsn_gateway: Some(config.server.hostname.clone()),
+        original_envelope_id: None,
+        arrival_date: None,
+        recipients: vec![crate::mail::dsn::DsnRecipient {
+            original_recipient: None,
+            final_recipient: about.clone(),
+            action,
+            status: code,
+            diagnostic_code: Some(format!("X-MM4; {status}")),
+            last_attempt_date: Some(at),
+        }],
+        human_text: mm
+            .elements
+            .status_text
+            .clone()
+            .unwrap_or_else(|| format!("The MMS relay reports the message as {status}.")),
+        original_headers: (!token.mm_id.is_empty())
+            .then(|| format!("Message-ID: {}\r\n", token.mm_id)),
+    };
+    match crate::mail::dsn::build(&report) {
+        Ok(built) => {
+            let env = built.envelope.envelope;
+            plan.events.push(Event::Report { kind: "dsn", status: status.to_string() });
+            plan.messages.push(NewMessage {
+                envelope: Envelope {
+                    mail_from: env.mail_from,
+                    rcpt_to: env.rcpt_to.into_iter().map(Rcpt::plain).collect(),
+                    envid: None,
+                    ret: None,
+                },
+                body: built.bytes,
+                next_hop: config.delivery.relay.clone(),
+                purpose: "dsn".into(),
+                on_failure: None,
+                expires: None,
+            });
+            RequestStatus::Ok
+        }
+        Err(e) => {
+            plan.events.push(Event::Dropped { reason: format!("cannot build the DSN: {e}") });
+            RequestStatus::Unspecified
+        }
+    }
+}
+
+/// The first value of a header field in a message's header section (unfolded lines only).
+pub(crate) fn header_value(body: &[u8], name: &str) -> Option<String> {
+    let end = body.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(body.len());
+    let head = String::from_utf8_lossy(&body[..end]);
+    head.lines().find_map(|l| {
+        let (n, v) = l.split_once(':')?;
+        n.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+    })
 }
 
 /// A DSN or MDN coming back (read with `mail::dsn` / `mail::mdn`): correlate by token, then

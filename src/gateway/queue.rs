@@ -362,7 +362,7 @@ impl Queue {
                     self.remember_request(&entry, &purpose, &body, now);
                 }
                 if let Some(envid) = &entry.envelope.envid
-                    && let Some(mid) = header_value(&body, "message-id")
+                    && let Some(mid) = process::header_value(&body, "message-id")
                 {
                     self.spool.record_envid(envid, &mid, now);
                 }
@@ -485,14 +485,4 @@ impl Queue {
             }
         }
     }
-}
-
-/// The first value of a header field in a message's header section (unfolded lines only).
-fn header_value(body: &[u8], name: &str) -> Option<String> {
-    let end = body.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(body.len());
-    let head = String::from_utf8_lossy(&body[..end]);
-    head.lines().find_map(|l| {
-        let (n, v) = l.split_once(':')?;
-        n.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
-    })
 }

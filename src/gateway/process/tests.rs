@@ -326,3 +326,17 @@ fn a_dsn_with_only_the_envid_is_matched_where_the_envid_is_known() {
         process(&inbound("+4917012345/TYPE=PLMN@mm3gw.example.net", ""), dsn.as_bytes(), &unknown);
     assert_eq!(plan.events, vec![Event::Uncorrelatable]);
 }
+
+#[test]
+fn mmsc_delivery_reports_about_mms_not_built_here_are_not_found() {
+    let (cfg, conv) = (config(), fake_fax());
+    let keys = Keys::new(KEY, None, "mm3gw.example.net");
+    let ctx = Ctx { config: &cfg, converters: &conv, keys: &keys, now: 5, envid_lookup: &|_| None };
+    let plan = process(
+        &inbound("system-user@mm3gw.example.net", "system-user@mms.example.net"),
+        &sample("dr-req"),
+        &ctx,
+    );
+    assert_eq!(plan.messages.len(), 1, "{:?}", plan.events);
+    assert!(text(&plan.messages[0]).contains("X-Mms-Request-Status-Code: Error-message-not-found"));
+}
