@@ -6,6 +6,7 @@
 //!   reports, each .REQ and .RES); SMIL; MMS addresses.
 //! - [`mail`]: the Internet-mail formats: T.37 fax mail, VPIM v2 / IVM voice mail, DSNs and
 //!   MDNs, with the SMTP envelope and DSN parameters they travel with.
+//! - [`fax`]: T.4/T.6 fax coding (MH, MR, MMR), TIFF-F read/write, Profile S/F checker.
 //! - [`config`]: profiles and the gateway configuration (TOML), with an embedded default.
 //! - [`gateway`]: the service: SMTP server, durable spool, routing, delivery with retry, report
 //!   correlation (signed tokens), metrics. The only module with sockets, disk and clocks.
@@ -16,6 +17,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod fax;
 pub mod gateway;
 pub mod inspect;
 pub mod mail;

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod fax;
 mod inspect;
 pub mod serve;
 
@@ -22,6 +23,8 @@ struct Cli {
 enum Command {
     /// Show what a message is: kind, information elements, parts, slides, findings.
     Inspect(inspect::Args),
+    /// Fax images: decode TIFF/raw G3 to PBM, encode PBM to TIFF-F, check Profile S/F.
+    Fax(fax::Args),
     /// Run the gateway: SMTP server, spool, delivery, /metrics and /healthz.
     Serve(serve::ServeArgs),
     /// Check a configuration file (the embedded default when none is given).
@@ -37,6 +40,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Inspect(args) => inspect::run(args),
+        Command::Fax(args) => fax::run(args),
         Command::Serve(args) => serve::serve(args),
         Command::CheckConfig(args) => serve::check(args),
         Command::Config(args) => serve::print(args),
