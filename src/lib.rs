@@ -4,6 +4,8 @@
 //! A pure core and a thin I/O shell (see `README.md`, "Architecture"):
 //! - [`mm`]: the Multimedia Message model; MM4 parse/emit (forward, delivery and read-reply
 //!   reports, each .REQ and .RES); SMIL; MMS addresses.
+//! - [`voice`]: G.726-32 (audio/32kadpcm), G.711, AMR-NB, WAV/MP3/AAC input, resampling,
+//!   durations; sans-IO.
 //! - [`config`]: profiles and the gateway configuration (TOML), with an embedded default.
 //! - [`cli`]: the command-line front end; each subcommand is a thin shell over the core.
 //!
@@ -13,3 +15,4 @@
 pub mod cli;
 pub mod config;
 pub mod mm;
+pub mod voice;
