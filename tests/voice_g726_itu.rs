@@ -59,7 +59,9 @@ fn rate_of(bits: u32) -> Rate {
 /// Encoder: `<h|r><n|v><rate>f<a|m>.i` from `nrm`/`ovr` input. The homing variant first runs
 /// the codec through `pcm_init`, whose output is not part of the sequence.
 fn check_encoder(prefix: char, kind: char, kbit: u32, law: char) -> Result<(), String> {
-    let input = words(if kind == 'n' { &"nrm.x"[..] } else { "ovr.x" }.replace('x', &law.to_string()).as_str());
+    let input = words(
+        if kind == 'n' { &"nrm.x"[..] } else { "ovr.x" }.replace('x', &law.to_string()).as_str(),
+    );
     let want = words(&format!("{prefix}{kind}{kbit}f{law}.i"));
     let mut enc = Encoder::new(rate_of(kbit));
     if prefix == 'h' {
@@ -70,14 +72,22 @@ fn check_encoder(prefix: char, kind: char, kbit: u32, law: char) -> Result<(), S
     let got: Vec<u8> = input.iter().map(|&c| enc.encode_log(law_of(law), c)).collect();
     match first_mismatch(&got, &want) {
         None => Ok(()),
-        Some((i, g, w)) => Err(format!("{prefix}{kind}{kbit}f{law}.i: word {i}: got {g}, want {w}")),
+        Some((i, g, w)) => {
+            Err(format!("{prefix}{kind}{kbit}f{law}.i: word {i}: got {g}, want {w}"))
+        }
     }
 }
 
 /// Decoder: ADPCM `input` decoded to law `out_law`, compared with `expected`. Homing runs the
 /// decoder through `i_ini_<rate>.<home_law>` first, `home_law` being the output law (also for
 /// the cross-overs: the decoder's state does not depend on the law, only the homing codes do).
-fn check_decoder(homing: Option<char>, input: &str, kbit: u32, out_law: char, expected: &str) -> Result<(), String> {
+fn check_decoder(
+    homing: Option<char>,
+    input: &str,
+    kbit: u32,
+    out_law: char,
+    expected: &str,
+) -> Result<(), String> {
     let codes = words(input);
     let want = words(expected);
     let mut dec = Decoder::new(rate_of(kbit));
@@ -89,7 +99,9 @@ fn check_decoder(homing: Option<char>, input: &str, kbit: u32, out_law: char, ex
     let got: Vec<u8> = codes.iter().map(|&c| dec.decode_log(law_of(out_law), c)).collect();
     match first_mismatch(&got, &want) {
         None => Ok(()),
-        Some((i, g, w)) => Err(format!("{input} -> {expected}: word {i}: got {g:#04x}, want {w:#04x}")),
+        Some((i, g, w)) => {
+            Err(format!("{input} -> {expected}: word {i}: got {g:#04x}, want {w:#04x}"))
+        }
     }
 }
 
@@ -109,15 +121,33 @@ fn run_rate(kbit: u32) -> (usize, Vec<String>) {
                 let i = format!("{prefix}{kind}{kbit}f{law}.i");
                 // Same law out, then the cross-over: A-law codes to µ-law (fx), µ to A (fc).
                 let home = |l: char| (prefix == 'h').then_some(l);
-                note(check_decoder(home(law), &i, kbit, law, &format!("{prefix}{kind}{kbit}f{law}.o")));
+                note(check_decoder(
+                    home(law),
+                    &i,
+                    kbit,
+                    law,
+                    &format!("{prefix}{kind}{kbit}f{law}.o"),
+                ));
                 let (other, cross) = if law == 'a' { ('m', 'x') } else { ('a', 'c') };
-                note(check_decoder(home(other), &i, kbit, other, &format!("{prefix}{kind}{kbit}f{cross}.o")));
+                note(check_decoder(
+                    home(other),
+                    &i,
+                    kbit,
+                    other,
+                    &format!("{prefix}{kind}{kbit}f{cross}.o"),
+                ));
             }
         }
         // Decoder-only input i<rate>: ri/hi<rate>f<law>.o.
         for law in ['a', 'm'] {
             let home = (prefix == 'h').then_some(law);
-            note(check_decoder(home, &format!("i{kbit}"), kbit, law, &format!("{prefix}i{kbit}f{law}.o")));
+            note(check_decoder(
+                home,
+                &format!("i{kbit}"),
+                kbit,
+                law,
+                &format!("{prefix}i{kbit}f{law}.o"),
+            ));
         }
     }
     (checked, failures)
@@ -127,7 +157,12 @@ fn run_rate(kbit: u32) -> (usize, Vec<String>) {
 fn every_32kbit_sequence_is_reproduced_word_for_word() {
     let (checked, failures) = run_rate(32);
     assert_eq!(checked, 28, "sequences checked");
-    assert!(failures.is_empty(), "{} of {checked} failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// Known mismatches outside the 32 kbit/s requirement. The list may only shrink: an entry that

@@ -4,10 +4,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod audio;
 mod inspect;
 
 #[derive(Parser)]
-#[command(name = "mm3gw", version, about = "MM3 interworking gateway: MM4 <-> T.37 fax mail and VPIM voice mail")]
+#[command(
+    name = "mm3gw",
+    version,
+    about = "MM3 interworking gateway: MM4 <-> T.37 fax mail and VPIM voice mail"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -17,6 +22,8 @@ struct Cli {
 enum Command {
     /// Show what a message is: kind, information elements, parts, slides, findings.
     Inspect(inspect::Args),
+    /// Voice codecs: convert between WAV, AMR-NB, G.726-32, G.711 and raw PCM; show file info.
+    Audio(audio::Args),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -24,6 +31,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Inspect(args) => inspect::run(args),
+        Command::Audio(args) => audio::run(args),
     }
 }
 

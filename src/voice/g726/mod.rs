@@ -261,7 +261,9 @@ mod tests {
     #[test]
     fn linear_round_trip_tracks_a_tone() {
         let pcm: Vec<i16> = (0..8000)
-            .map(|n| (8000.0 * (2.0 * std::f64::consts::PI * 440.0 * n as f64 / 8000.0).sin()) as i16)
+            .map(|n| {
+                (8000.0 * (2.0 * std::f64::consts::PI * 440.0 * n as f64 / 8000.0).sin()) as i16
+            })
             .collect();
         let back = decode_linear_32k(&encode_linear_32k(&pcm, Packing::Rfc3802), Packing::Rfc3802);
         let (sig, noise) = pcm.iter().zip(&back).skip(200).fold((0.0, 0.0), |(s, n), (a, b)| {

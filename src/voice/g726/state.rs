@@ -92,7 +92,8 @@ fn fmult(coef: i16, f: u16) -> i32 {
     let f = u32::from(f);
     let exp = ((f >> 6) & 15) + an_exp;
     let mant = ((f & 63) * an_mant + 48) >> 4;
-    let mag = if exp <= 26 { (mant << 7) >> (26 - exp) } else { ((mant << 7) << (exp - 26)) & 32767 };
+    let mag =
+        if exp <= 26 { (mant << 7) >> (26 - exp) } else { ((mant << 7) << (exp - 26)) & 32767 };
     let mag = mag as i32;
     if ((f >> 10) & 1 == 1) != (coef < 0) { -mag } else { mag }
 }
