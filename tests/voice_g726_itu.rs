@@ -27,7 +27,7 @@ fn homing_words(name: &str) -> Vec<u8> {
 fn words(name: &str) -> Vec<u8> {
     let path = common::root().join("samples/interop/g726-itu").join(name);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert!(!bytes.is_empty() && bytes.len() % 2 == 0, "{name}: not 16-bit words");
+    assert!(!bytes.is_empty() && bytes.len().is_multiple_of(2), "{name}: not 16-bit words");
     bytes
         .chunks_exact(2)
         .map(|w| {
@@ -59,9 +59,7 @@ fn rate_of(bits: u32) -> Rate {
 /// Encoder: `<h|r><n|v><rate>f<a|m>.i` from `nrm`/`ovr` input. The homing variant first runs
 /// the codec through `pcm_init`, whose output is not part of the sequence.
 fn check_encoder(prefix: char, kind: char, kbit: u32, law: char) -> Result<(), String> {
-    let input = words(
-        if kind == 'n' { &"nrm.x"[..] } else { "ovr.x" }.replace('x', &law.to_string()).as_str(),
-    );
+    let input = words(&format!("{}.{law}", if kind == 'n' { "nrm" } else { "ovr" }));
     let want = words(&format!("{prefix}{kind}{kbit}f{law}.i"));
     let mut enc = Encoder::new(rate_of(kbit));
     if prefix == 'h' {
