@@ -14,6 +14,8 @@
 
 pub mod amr;
 pub mod decode;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod g711;
 pub mod g726;
 pub mod mp4;
