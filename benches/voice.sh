@@ -23,23 +23,33 @@ ff -stream_loop 9 -i samples/interop/audio/speech-8k.wav -t 60 -c:a pcm_s16le "$
 ff -i "$work/in60.wav" -c:a g726le -b:a 32k -f g726le "$work/in60.g726"
 "$bin" audio convert "$work/in60.wav" -o "$work/in60.amr" >/dev/null
 
-# median wall-clock milliseconds of "$@" over $runs runs
+# "wall cpu": median wall-clock and median CPU (user+sys) milliseconds of "$@" over $runs runs.
+# CPU time is reported too because a shared, loaded machine stretches wall time arbitrarily.
 time_ms() {
     python3 - "$runs" "$@" <<'PY'
-import subprocess, sys, time
+import os, subprocess, sys, time
 runs, cmd = int(sys.argv[1]), sys.argv[2:]
-times = []
+wall, cpu = [], []
 for _ in range(runs):
     t = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    times.append((time.perf_counter() - t) * 1000)
-times.sort()
-print(f"{times[len(times) // 2]:.1f}")
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall.append((time.perf_counter() - t) * 1000)
+    cpu.append((ru.ru_utime + ru.ru_stime) * 1000)
+    if status != 0:
+        sys.exit(f"{cmd[0]} failed")
+wall.sort(); cpu.sort()
+print(f"{wall[len(wall) // 2]:.1f} {cpu[len(cpu) // 2]:.1f}")
 PY
 }
 
-row() { # name ours-ms theirs-ms theirs-name
-    python3 -c "import sys; n,o,t,w=sys.argv[1:]; print(f'{n:<34} mm3gw {float(o):7.1f} ms   {w:<15} {float(t):7.1f} ms   ratio {float(t)/float(o):5.2f}x')" "$@"
+row() { # name "ours-wall ours-cpu" "theirs-wall theirs-cpu" theirs-name
+    python3 -c "
+import sys
+n, o, t, w = sys.argv[1:]
+(ow, oc), (tw, tc) = map(float, o.split()), map(float, t.split())
+print(f'{n:<34} mm3gw {ow:7.1f} ms wall {oc:7.1f} ms cpu | {w:<13} {tw:7.1f} ms wall {tc:7.1f} ms cpu | ratio wall {tw/ow:5.2f}x cpu {tc/oc:5.2f}x')
+" "$@"
 }
 
 q="$work/out"

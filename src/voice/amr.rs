@@ -157,7 +157,10 @@ pub fn decode(
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<i16>, AmrError> {
     let mut codec = decoder()?;
-    let mut pcm = Vec::with_capacity(bytes.len().saturating_mul(8).min(1 << 24));
+    // At most 13 samples per input byte (4.75 kbit/s), never beyond the limit.
+    let capacity =
+        bytes.len().saturating_mul(13).min(usize::try_from(max_samples).unwrap_or(usize::MAX));
+    let mut pcm = Vec::with_capacity(capacity.min(1 << 24));
     // A gap or SID carries no speech mode of its own: the last one seen stands in.
     let mut last_mode = Mode::MR122.0;
     for (n, r) in records(bytes)?.enumerate() {

@@ -13,7 +13,7 @@ use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 
-use super::{Warning, mp4};
+use super::{Limits, Warning, mp4};
 
 /// Errors of the container decoder.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +30,8 @@ pub enum DecodeError {
     Failed { codec: String, reason: String },
     #[error("decoder crashed on malformed input ({0})")]
     Panicked(String),
+    #[error("{what} {value} is over the limit of {limit}")]
+    Limit { what: &'static str, value: u64, limit: u64 },
 }
 
 /// Decoded audio and what it was.
@@ -43,17 +45,19 @@ pub struct Decoded {
     pub samples: Vec<i16>,
 }
 
-/// Decodes `bytes`, producing at most `max_frames` frames (per channel) before stopping with a
-/// [`Warning::LimitReached`]. Corrupt packets are skipped with a warning.
+/// Decodes `bytes`, producing at most [`Limits::max_duration_secs`] of audio before stopping
+/// with a [`Warning::LimitReached`]. The rate and channel limits are checked on the container's
+/// parameters before any decoder is made (a decoder sizes its buffers from them). Corrupt
+/// packets are skipped with a warning.
 pub fn decode(
     bytes: &[u8],
     extension: Option<&str>,
-    max_frames: u64,
+    limits: &Limits,
     warnings: &mut Vec<Warning>,
 ) -> Result<Decoded, DecodeError> {
     // symphonia's demuxers are third-party code fed untrusted bytes: a panic there must become
     // an error for this one input, not a crashed gateway.
-    let run = std::panic::AssertUnwindSafe(|| decode_inner(bytes, extension, max_frames, warnings));
+    let run = std::panic::AssertUnwindSafe(|| decode_inner(bytes, extension, limits, warnings));
     match std::panic::catch_unwind(run) {
         Ok(r) => r,
         Err(p) => {
@@ -70,7 +74,7 @@ pub fn decode(
 fn decode_inner(
     bytes: &[u8],
     extension: Option<&str>,
-    max_frames: u64,
+    limits: &Limits,
     warnings: &mut Vec<Warning>,
 ) -> Result<Decoded, DecodeError> {
     let mut hint = Hint::new();
@@ -89,6 +93,22 @@ fn decode_inner(
         .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
         .ok_or(DecodeError::NoTrack)?
         .clone();
+    let limit = |what, value: u64, limit: u64| {
+        if value > limit { Err(DecodeError::Limit { what, value, limit }) } else { Ok(()) }
+    };
+    let params = &track.codec_params;
+    limit("sample rate", params.sample_rate.map_or(0, u64::from), u64::from(limits.max_rate))?;
+    limit(
+        "channel count",
+        params.channels.map_or(0, |c| c.count() as u64),
+        u64::from(limits.max_channels),
+    )?;
+    limit(
+        "frames per packet",
+        params.max_frames_per_packet.unwrap_or(0),
+        u64::from(limits.max_rate) * 10,
+    )?;
+    let max_secs = limits.max_duration_secs;
     let codecs = symphonia::default::get_codecs();
     let codec = codecs
         .get_codec(track.codec_params.codec)
@@ -130,6 +150,8 @@ fn decode_inner(
         if decoded.frames() == 0 {
             continue;
         }
+        limit("sample rate", u64::from(spec.rate), u64::from(limits.max_rate))?;
+        limit("channel count", spec.channels.count() as u64, u64::from(limits.max_channels))?;
         rate = spec.rate;
         channels = spec.channels.count() as u16;
         let buf = match &mut buffer {
@@ -138,7 +160,9 @@ fn decode_inner(
         };
         buf.copy_interleaved_ref(decoded);
         samples.extend_from_slice(buf.samples());
+        let max_frames = u64::from(max_secs) * u64::from(rate);
         if channels > 0 && samples.len() as u64 / u64::from(channels) > max_frames {
+            samples.truncate(max_frames as usize * usize::from(channels));
             warnings.push(Warning::LimitReached { what: "decoder", samples: max_frames });
             break;
         }

@@ -5,7 +5,7 @@
 use super::{Format, Limits, Options, g711, g726, read, write};
 
 fn limits() -> Limits {
-    Limits { max_input_bytes: 1 << 20, max_duration_secs: 5, max_channels: 8 }
+    Limits { max_input_bytes: 1 << 20, max_duration_secs: 5, max_channels: 8, max_rate: 192_000 }
 }
 
 fn read_and_reencode(data: &[u8], format: Format) {

@@ -114,13 +114,20 @@ pub struct Limits {
     pub max_duration_secs: u32,
     /// Most channels accepted.
     pub max_channels: u16,
+    /// Highest sample rate accepted, in Hz (the resampler's work grows with the rate).
+    pub max_rate: u32,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         // A VPIM voice message is "several minutes" (RFC 3801 §4.4.3); 30 min of 44.1 kHz
         // stereo WAV is ~300 MiB, so a 256 MiB input cap and a 30 min duration cap agree.
-        Self { max_input_bytes: 256 << 20, max_duration_secs: 30 * 60, max_channels: 8 }
+        Self {
+            max_input_bytes: 256 << 20,
+            max_duration_secs: 30 * 60,
+            max_channels: 8,
+            max_rate: 384_000,
+        }
     }
 }
 
@@ -170,6 +177,8 @@ pub enum VoiceError {
     InputTooLarge { bytes: usize, limit: usize },
     #[error("{channels} channels, over the limit of {limit}")]
     TooManyChannels { channels: u16, limit: u16 },
+    #[error("sample rate {rate} Hz is outside 1..={limit} Hz")]
+    BadRate { rate: u32, limit: u32 },
     #[error("cannot write {0:?}: read-only format")]
     ReadOnly(Format),
     #[error("{format:?} input has no audio")]
@@ -378,8 +387,7 @@ fn linear_via_symphonia(
     limits: &Limits,
     warnings: &mut Vec<Warning>,
 ) -> Result<(Info, Source), VoiceError> {
-    // The rate is not known before probing; bound by the highest rate any container allows.
-    let d = decode::decode(bytes, ext, limits.max_frames(384_000), warnings)?;
+    let d = decode::decode(bytes, ext, limits, warnings)?;
     if d.channels > limits.max_channels {
         return Err(VoiceError::TooManyChannels {
             channels: d.channels,
@@ -387,10 +395,10 @@ fn linear_via_symphonia(
         });
     }
     let mut pcm = Pcm { rate: d.rate, channels: d.channels, samples: d.samples };
+    // The MP4 edit list can only shorten; this is a backstop for the decoder's own stop.
     let max = limits.max_frames(d.rate);
     if pcm.frames() > max {
         pcm.samples.truncate(max as usize * usize::from(pcm.channels));
-        warnings.push(Warning::LimitReached { what: "decoder", samples: max });
     }
     let info = Info {
         format,
@@ -525,6 +533,10 @@ pub fn write(
             mono8k(pcm.len(), pcm.iter().flat_map(|s| s.to_le_bytes()).collect())
         }
         Format::Wav => {
+            if let Some(rate) = options.wav_rate.filter(|&r| r == 0 || r > options.limits.max_rate)
+            {
+                return Err(VoiceError::BadRate { rate, limit: options.limits.max_rate });
+            }
             let mut pcm = match (source, options.wav_rate) {
                 (Source::Linear(p), None) => p.clone(),
                 (Source::Linear(p), Some(rate)) => {
