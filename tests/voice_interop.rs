@@ -61,6 +61,15 @@ fn run(tool: &str, args: &[&str]) {
     );
 }
 
+/// SoX decode of `input` (with any input options before it) to raw s16le samples.
+fn sox_to_s16(input: &[&str], tag: &str) -> Vec<i16> {
+    let out = scratch(&format!("{tag}.sox.s16"));
+    let mut args = input.to_vec();
+    args.extend_from_slice(&["-t", "raw", "-e", "signed", "-b", "16", "-L", path_str(&out)]);
+    run("sox", &args);
+    s16(&std::fs::read(&out).unwrap())
+}
+
 fn ffmpeg(args: &[&str]) {
     let mut all = vec!["-nostdin", "-hide_banner", "-loglevel", "error", "-y"];
     all.extend_from_slice(args);
@@ -118,22 +127,7 @@ fn our_amr_files_decode_in_sox_and_ffmpeg_with_the_expected_duration() {
         let ours = amr::decode(&file, u64::MAX, &mut w).unwrap();
         assert_eq!(ours.len(), frames * 160);
 
-        let sox_out = scratch(&format!("ours-{}-{dtx}.sox.s16", mode.index()));
-        run(
-            "sox",
-            &[
-                path_str(&amr_path),
-                "-t",
-                "raw",
-                "-e",
-                "signed",
-                "-b",
-                "16",
-                "-L",
-                path_str(&sox_out),
-            ],
-        );
-        let by_sox = s16(&std::fs::read(&sox_out).unwrap());
+        let by_sox = sox_to_s16(&[path_str(&amr_path)], &format!("ours-{}-{dtx}", mode.index()));
         // SoX decodes with the reference decoder, as we do: identical samples, hence duration.
         assert_eq!(by_sox.len(), ours.len(), "mode {} dtx {dtx}: SoX duration", mode.index());
         assert_eq!(by_sox, ours, "mode {} dtx {dtx}: SoX decodes differently", mode.index());
@@ -218,9 +212,7 @@ fn g711_matches_ffmpeg_for_every_input_and_sox_on_decode() {
             "s16le",
             path_str(&ff_dec),
         ]);
-        let sox_dec = scratch(&format!("codes.{fmt}.sox.s16"));
-        run(
-            "sox",
+        let by_sox = sox_to_s16(
             &[
                 "-t",
                 "raw",
@@ -233,19 +225,12 @@ fn g711_matches_ffmpeg_for_every_input_and_sox_on_decode() {
                 "-b",
                 "8",
                 path_str(&codes_path),
-                "-t",
-                "raw",
-                "-e",
-                "signed",
-                "-b",
-                "16",
-                "-L",
-                path_str(&sox_dec),
             ],
+            &format!("codes.{fmt}"),
         );
         let ours = g711::decode_all(law, &codes);
         assert_eq!(s16(&std::fs::read(&ff_dec).unwrap()), ours, "{fmt}: ffmpeg decode");
-        assert_eq!(s16(&std::fs::read(&sox_dec).unwrap()), ours, "{fmt}: SoX decode");
+        assert_eq!(by_sox, ours, "{fmt}: SoX decode");
     }
 }
 
@@ -344,12 +329,7 @@ fn g726_our_stream_decodes_in_sox_as_g721() {
     au.extend(g726::encode_linear_32k(&src, Packing::Rfc3802));
     let au_path = scratch("ours.au");
     std::fs::write(&au_path, &au).unwrap();
-    let out = scratch("ours.au.s16");
-    run(
-        "sox",
-        &[path_str(&au_path), "-t", "raw", "-e", "signed", "-b", "16", "-L", path_str(&out)],
-    );
-    let snr = snr_db(&src, &s16(&std::fs::read(&out).unwrap()));
+    let snr = snr_db(&src, &sox_to_s16(&[path_str(&au_path)], "ours.au"));
     assert!(snr > 18.0, "SoX G.721 decode of our stream: {snr:.2} dB");
 }
 

@@ -83,14 +83,18 @@ fn format_of(named: Option<&str>, path: &Path, bytes: Option<&[u8]>) -> Result<F
     })
 }
 
+/// Reads the input file and settles its format; the error is the exit code to return.
+fn read_input(path: &Path, named: Option<&str>) -> Result<(Vec<u8>, Format), ExitCode> {
+    let bytes =
+        std::fs::read(path).map_err(|e| super::fail(2, format_args!("{}: {e}", path.display())))?;
+    let format = format_of(named, path, Some(&bytes)).map_err(|e| super::fail(2, e))?;
+    Ok((bytes, format))
+}
+
 fn convert(a: ConvertArgs) -> ExitCode {
-    let bytes = match std::fs::read(&a.input) {
-        Ok(b) => b,
-        Err(e) => return super::fail(2, format_args!("{}: {e}", a.input.display())),
-    };
-    let from = match format_of(a.from.as_deref(), &a.input, Some(&bytes)) {
-        Ok(f) => f,
-        Err(e) => return super::fail(2, e),
+    let (bytes, from) = match read_input(&a.input, a.from.as_deref()) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
     let to = match format_of(a.to.as_deref(), &a.output, None) {
         Ok(f) => f,
@@ -131,13 +135,9 @@ fn convert(a: ConvertArgs) -> ExitCode {
 }
 
 fn info(a: InfoArgs) -> ExitCode {
-    let bytes = match std::fs::read(&a.input) {
-        Ok(b) => b,
-        Err(e) => return super::fail(2, format_args!("{}: {e}", a.input.display())),
-    };
-    let format = match format_of(a.from.as_deref(), &a.input, Some(&bytes)) {
-        Ok(f) => f,
-        Err(e) => return super::fail(2, e),
+    let (bytes, format) = match read_input(&a.input, a.from.as_deref()) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
     let mut warnings = Vec::new();
     let info = match voice::read(&bytes, format, &voice::Limits::default(), &mut warnings) {
