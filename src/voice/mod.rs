@@ -375,7 +375,16 @@ pub fn read(
                 ));
             }
         }
-        Format::Wav => linear_via_symphonia(bytes, format, Some("wav"), limits, warnings)?,
+        Format::Wav => {
+            let r = linear_via_symphonia(bytes, format, Some("wav"), limits, warnings)?;
+            if let Some((declared, present)) = wav_data_shortfall(bytes) {
+                warnings.push(Warning::Truncated {
+                    what: "WAV",
+                    detail: format!("data chunk declares {declared} bytes, {present} present"),
+                });
+            }
+            r
+        }
         Format::Mp3 => linear_via_symphonia(bytes, format, Some("mp3"), limits, warnings)?,
     })
 }
@@ -408,6 +417,21 @@ fn linear_via_symphonia(
         frames: pcm.frames(),
     };
     Ok((info, Source::Linear(pcm)))
+}
+
+/// `(declared, present)` when a WAV file's `data` chunk is cut short (symphonia decodes what is
+/// there without saying so). `0xFFFFFFFF` is the streaming writers' "unknown size", not a cut.
+fn wav_data_shortfall(bytes: &[u8]) -> Option<(u64, u64)> {
+    let mut pos = 12usize;
+    while let Some(header) = bytes.get(pos..pos + 8) {
+        let size = u64::from(u32::from_le_bytes([header[4], header[5], header[6], header[7]]));
+        let present = (bytes.len() - pos - 8) as u64;
+        if &header[..4] == b"data" {
+            return (size != 0xFFFF_FFFF && size > present).then_some((size, present));
+        }
+        pos = pos.checked_add(8 + usize::try_from(size + (size & 1)).ok()?)?;
+    }
+    None
 }
 
 /// Finds the format from a name (extension) or, failing that, the content.
@@ -624,6 +648,18 @@ mod tests {
         let (info, _) = read(&[0xFF; 9000], Format::ULaw, &limits, &mut w).unwrap();
         assert_eq!(info.frames, 8000);
         assert!(matches!(w[0], Warning::LimitReached { .. }));
+    }
+
+    #[test]
+    fn truncated_wav_decodes_its_prefix_with_a_warning() {
+        let wav = wav::write_pcm16(&[1000; 800], 8000, 1).unwrap();
+        let mut w = Vec::new();
+        let (info, _) = read(&wav, Format::Wav, &Limits::default(), &mut w).unwrap();
+        assert_eq!((info.frames, w.len()), (800, 0));
+        let (info, _) =
+            read(&wav[..wav.len() - 100], Format::Wav, &Limits::default(), &mut w).unwrap();
+        assert_eq!(info.frames, 750);
+        assert!(matches!(&w[..], [Warning::Truncated { what: "WAV", .. }]), "{w:?}");
     }
 
     #[test]
