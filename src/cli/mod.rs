@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod audio;
 mod inspect;
+pub mod serve;
 
 #[derive(Parser)]
 #[command(
@@ -24,6 +25,14 @@ enum Command {
     Inspect(inspect::Args),
     /// Voice codecs: convert between WAV, AMR-NB, G.726-32, G.711 and raw PCM; show file info.
     Audio(audio::Args),
+    /// Run the gateway: SMTP server, spool, delivery, /metrics and /healthz.
+    Serve(serve::ServeArgs),
+    /// Check a configuration file (the embedded default when none is given).
+    CheckConfig(serve::CheckArgs),
+    /// Print the effective configuration (the embedded default when no file is given).
+    Config(serve::CheckArgs),
+    /// Inspect and act on the spool: list, show ID, retry ID, drop ID.
+    Queue(serve::QueueArgs),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -32,6 +41,10 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Inspect(args) => inspect::run(args),
         Command::Audio(args) => audio::run(args),
+        Command::Serve(args) => serve::serve(args),
+        Command::CheckConfig(args) => serve::check(args),
+        Command::Config(args) => serve::print(args),
+        Command::Queue(args) => serve::queue(args),
     }
 }
 
