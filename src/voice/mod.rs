@@ -272,18 +272,18 @@ impl Default for Options {
     }
 }
 
-fn take_bytes(
+/// How many bytes of a raw 8 kHz stream to read: all, or what `max_samples` need (each sample
+/// taking `bytes_per_sample`, 0.5 for G.726-32), with a warning.
+fn raw_len(
     bytes: &[u8],
-    limit: usize,
-    unit: usize,
-    max_units: u64,
+    bytes_per_sample: f64,
+    max_samples: u64,
     what: &'static str,
     warnings: &mut Vec<Warning>,
 ) -> usize {
-    let max =
-        usize::try_from(max_units.saturating_mul(unit as u64)).unwrap_or(usize::MAX).min(limit);
+    let max = (max_samples as f64 * bytes_per_sample) as usize;
     if bytes.len() > max {
-        warnings.push(Warning::LimitReached { what, samples: max_units });
+        warnings.push(Warning::LimitReached { what, samples: max_samples });
         max
     } else {
         bytes.len()
@@ -314,12 +314,12 @@ pub fn read(
     Ok(match format {
         Format::ULaw | Format::ALaw => {
             let law = if format == Format::ULaw { Law::Mu } else { Law::A };
-            let n = take_bytes(bytes, usize::MAX, 1, max8k, "G.711", warnings);
+            let n = raw_len(bytes, 1.0, max8k, "G.711", warnings);
             let name = if law == Law::Mu { "G.711 µ-law" } else { "G.711 A-law" };
             (info8k(name.into(), n), Source::Log(law, bytes[..n].to_vec()))
         }
         Format::Pcm => {
-            let n = take_bytes(bytes, usize::MAX, 2, max8k, "PCM", warnings);
+            let n = raw_len(bytes, 2.0, max8k, "PCM", warnings);
             if n % 2 == 1 {
                 warnings.push(Warning::Truncated { what: "PCM", detail: "odd byte count".into() });
             }
@@ -332,7 +332,7 @@ pub fn read(
         }
         Format::Adpcm32k | Format::G726Aal2 => {
             let packing = if format == Format::Adpcm32k { Packing::Rfc3802 } else { Packing::Aal2 };
-            let n = take_bytes(bytes, usize::MAX, 1, max8k / 2, "G.726", warnings);
+            let n = raw_len(bytes, 0.5, max8k, "G.726", warnings);
             let codes: Vec<u8> = g726::unpack(&bytes[..n], packing).collect();
             let name = match packing {
                 Packing::Rfc3802 => "G.726-32 (audio/32kadpcm, RFC 3802 packing)",
