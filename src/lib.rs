@@ -22,6 +22,7 @@ pub mod config;
 pub mod fax;
 pub mod gateway;
 pub mod inspect;
+pub mod interwork;
 pub mod mail;
 pub mod mime;
 pub mod mm;

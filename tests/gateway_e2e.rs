@@ -63,7 +63,7 @@ async fn mm4_to_fax_res_dsn_to_delivery_report_across_instances_and_forged_token
         assert!(t.contains(h), "{h} missing:\n{t}");
     }
 
-    // A voicemail recipient has no conversion in this build: 451 4.3.3, nothing accepted.
+    // A voicemail recipient has no conversion in this set: 451 4.3.3, nothing accepted.
     let e = smtp_a
         .send_raw(&env(Some("a@mms.test"), "+4930123@voicemail.test"), &req)
         .await
@@ -554,6 +554,62 @@ async fn a_fax_that_cannot_be_delivered_in_its_lifetime_becomes_an_expired_repor
     })
     .await;
     assert!(dr.text().contains("X-Mms-MM-Status-Code: Expired"), "{}", dr.text());
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The built-in conversions (`interwork`): an MM with an AMR voice note leaves as VPIM v2 with
+/// the report token as its Message-ID, and a VPIM message to an MMS user reaches the MMSC as an
+/// MM4_forward.REQ with AMR audio.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn builtin_voice_conversions_both_ways() {
+    use mm3gw::gateway::convert::Converters;
+    let sink = start_sink().await;
+    let dir = tmpdir("e2e-builtin-voice");
+    let gw = service::start(
+        Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap(),
+        Converters::builtin(),
+    )
+    .await
+    .unwrap();
+    let smtp = client(gw.smtp[0].port());
+    smtp.send_raw(
+        &env(Some("+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs"), "+12125550100@voicemail.test"),
+        &sample("fwd-amr-voice-note"),
+    )
+    .await
+    .unwrap();
+    let json = wait_for(10, "the VPIM message", || outbox(&dir.join("voicemail")).pop()).await;
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(envelope["rcpt_to"][0], "+12125550100@vm.test");
+    assert_eq!(envelope["mail_from"], "+4917012345@mm3gw.test");
+    let vpim = std::fs::read_to_string(json.with_extension("eml")).unwrap();
+    assert!(vpim.contains("multipart/voice-message; version=2.0"), "{vpim}");
+    assert!(vpim.contains("Content-Type: audio/32kadpcm"), "{vpim}");
+    assert!(vpim.contains("Subject: Voice note"), "{vpim}");
+    let mid = vpim.lines().find_map(|l| l.strip_prefix("Message-ID: ")).unwrap();
+    assert!(mid.starts_with("<m3.") && mid.ends_with("@mm3gw.test>"), "{mid}");
+
+    smtp.send_raw(
+        &env(Some("sender@example.org"), "+4917012345@mms.test"),
+        &std::fs::read(format!(
+            "{}/samples/inspect/other-vpim-voice/input.eml",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    let fwd = wait_for(10, "the MM4_forward.REQ", || {
+        sink.messages().into_iter().find(|m| m.text().contains("MM4_forward.REQ"))
+    })
+    .await;
+    assert_eq!(fwd.rcpt_to, ["+4917012345/TYPE=PLMN@mms.test"]);
+    let t = fwd.text();
+    assert!(t.contains("Content-Type: audio/amr"), "{t}");
+    assert!(t.contains("From: sender@example.org"), "{t}");
+    assert!(t.contains("X-Mms-Message-Class: Personal"), "{t}");
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

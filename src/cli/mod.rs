@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-mod fax;
 mod audio;
+mod fax;
 mod inspect;
 pub mod serve;
 

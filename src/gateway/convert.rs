@@ -8,7 +8,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::config::{Config, Convert, Route};
+use crate::config::{Config, Convert, Profile, Route};
+use crate::interwork::{self, from_voice, to_voice};
+use crate::mail::vpim;
+use crate::mm::address::{MmsAddress, VpimAddress};
 
 use super::spool::{Entry, Envelope};
 
@@ -85,10 +88,15 @@ pub struct Converters {
 }
 
 impl Converters {
-    /// The converters built into this binary. None yet: `interwork/` registers them here when
-    /// it lands.
+    /// The converters built into this binary: MM → VPIM/IVM and VPIM/IVM → MM (`interwork/`).
+    /// Fax directions are not built yet, so fax routes keep answering `451 4.3.3`.
     pub fn builtin() -> Converters {
-        Converters::default()
+        let mut c = Converters::default();
+        for kind in [Convert::Vpim, Convert::Ivm] {
+            c.register(Direction::FromMm(kind), Arc::new(mm_to_voice));
+            c.register(Direction::ToMm(kind), Arc::new(voice_to_mm));
+        }
+        c
     }
 
     pub fn register(&mut self, d: Direction, f: Arc<ConvertFn>) {
@@ -107,4 +115,117 @@ impl Converters {
     pub fn any_to_mm(&self) -> bool {
         self.map.keys().any(|d| matches!(d, Direction::ToMm(_)))
     }
+}
+
+impl From<interwork::Error> for ConvertError {
+    fn from(e: interwork::Error) -> Self {
+        use interwork::Error as E;
+        match e {
+            E::NothingToCarry(_) | E::Refused { .. } => {
+                ConvertError::ContentNotAccepted(e.to_string())
+            }
+            E::WrongKind { .. } => ConvertError::Unsupported(e.to_string()),
+            E::Corrupt(_) | E::Voice(_) | E::Mail(_) => ConvertError::Corrupt(e.to_string()),
+            E::Limit(_) => ConvertError::Limit(e.to_string()),
+        }
+    }
+}
+
+/// A route recipient as the voice mailbox at the route's peer: the VPIM mailbox forms keep their
+/// number and extension; anything else keeps its local part.
+fn voice_mailbox(rcpt: &str, peer_domain: &str) -> String {
+    if let Ok(mut v) = VpimAddress::parse(rcpt) {
+        v.domain = peer_domain.to_owned();
+        return v.to_string();
+    }
+    let local = rcpt.rsplit_once('@').map_or(rcpt, |(l, _)| l);
+    let local = local.split_once("/TYPE=").or(local.split_once("/type=")).map_or(local, |(l, _)| l);
+    format!("{local}@{peer_domain}")
+}
+
+/// MM → VPIM v2 / IVM: one voice message per route recipient, each with its own report token.
+fn mm_to_voice(sm: &SpooledMessage<'_>, target: Target<'_>) -> Result<Vec<Outbound>, ConvertError> {
+    let Target::Route(route) = target else {
+        return Err(ConvertError::Unsupported("MM → voice mail goes to a route".into()));
+    };
+    let kind = match route.convert {
+        Convert::Vpim => vpim::Profile::Vpim,
+        Convert::Ivm => vpim::Profile::Ivm,
+        Convert::Fax => return Err(ConvertError::Unsupported("not a voice route".into())),
+    };
+    let Some(Profile::Voice(profile)) = sm.config.profiles.get(&route.profile) else {
+        return Err(ConvertError::Unsupported(format!(
+            "route {} names no voice profile {}",
+            route.name, route.profile
+        )));
+    };
+    let mm = crate::mm::parse(sm.body, &crate::mm::Limits::default())
+        .map_err(|e| ConvertError::Corrupt(e.to_string()))?
+        .mm;
+    let mut outs = Vec::new();
+    for rcpt in sm.recipients {
+        let message_id = sm
+            .message_ids
+            .iter()
+            .find(|(r, _)| r == rcpt)
+            .map(|(_, id)| id.trim_matches(['<', '>']).to_owned())
+            .unwrap_or_else(|| {
+                format!("{}.{}@{}", sm.entry.id, outs.len(), sm.config.server.hostname)
+            });
+        let out = to_voice::Outward {
+            now: sm.now as i64,
+            message_id,
+            gateway_domain: sm.config.server.hostname.clone(),
+            system_address: sm.config.system_address(),
+            recipients: vec![voice_mailbox(rcpt, &route.peer_domain)],
+            mdn_to: Some(sm.config.system_address()),
+        };
+        let c = to_voice::mm_to_voice(&mm, profile, kind, &out, &interwork::Limits::default())?;
+        outs.push(Outbound { envelope: plain_envelope(c.envelope), body: c.bytes });
+    }
+    Ok(outs)
+}
+
+fn plain_envelope(e: crate::mm::Envelope) -> Envelope {
+    Envelope {
+        mail_from: e.mail_from,
+        rcpt_to: e.rcpt_to.into_iter().map(super::spool::Rcpt::plain).collect(),
+        envid: None,
+        ret: None,
+    }
+}
+
+/// An envelope recipient toward the MMSC as an MMS address (`+E164/TYPE=PLMN` or e-mail).
+fn mms_recipient(rcpt: &str) -> String {
+    if let Ok((a @ MmsAddress::Plmn(_), _)) = MmsAddress::parse_envelope(rcpt) {
+        return a.to_string();
+    }
+    super::process::mms_form(rcpt)
+}
+
+/// VPIM v2 / IVM → MM4_forward.REQ to the MMSC, carrying the gateway's X-Mms-Message-ID token.
+fn voice_to_mm(sm: &SpooledMessage<'_>, target: Target<'_>) -> Result<Vec<Outbound>, ConvertError> {
+    let Target::Mmsc = target else {
+        return Err(ConvertError::Unsupported("voice mail → MM goes to the MMSC".into()));
+    };
+    let mm_id = sm.mm_id.unwrap_or(sm.entry.id.as_str()).trim_matches(['<', '>']).to_owned();
+    let notify_success =
+        sm.entry.envelope.rcpt_to.iter().any(|r| {
+            r.notify.as_deref().is_some_and(|n| n.to_ascii_uppercase().contains("SUCCESS"))
+        });
+    let inw = from_voice::Inward {
+        now: sm.now as i64,
+        transaction_id: format!("{}-fwd", sm.entry.id),
+        message_id: mm_id.clone(),
+        mm_id,
+        system_address: sm.config.system_address(),
+        gateway_domain: sm.config.server.hostname.clone(),
+        mmsc_domain: sm.config.mmsc.domains.first().cloned().unwrap_or_default(),
+        recipients: sm.recipients.iter().map(|r| mms_recipient(r)).collect(),
+        mail_from: sm.entry.envelope.mail_from.clone(),
+        delivery_report: notify_success,
+        max_message_bytes: sm.config.mmsc.max_message_bytes,
+    };
+    let c = from_voice::voice_to_mm(sm.body, &inw, &interwork::Limits::default())?;
+    Ok(vec![Outbound { envelope: plain_envelope(c.envelope), body: c.bytes }])
 }

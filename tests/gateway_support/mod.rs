@@ -188,9 +188,10 @@ async fn sink_session<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
 }
 
 /// Stands in for `interwork/`'s MM -> fax conversion: one fax mail per recipient with the token
-/// Message-ID the gateway hands over, the MM's subject, and a fake TIFF part.
+/// Message-ID the gateway hands over, the MM's subject, and a fake TIFF part. Only that one
+/// conversion (not the built-in voice ones), so a voicemail recipient still has none.
 pub fn fake_fax() -> Converters {
-    let mut c = Converters::builtin();
+    let mut c = Converters::default();
     c.register(
         Direction::FromMm(Convert::Fax),
         Arc::new(|m: &SpooledMessage<'_>, _| {

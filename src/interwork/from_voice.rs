@@ -1,0 +1,260 @@
+//! VPIM v2 / IVM voice message → MM4_forward.REQ (spec/vpim.md, spec/mms.md §3 "Outbound MM", §8).
+//!
+//! Audio becomes AMR-NB (the one voice format every MMS content class allows), the spoken name
+//! and spoken subject each on their own slide before the message; a vCard gives the originator's
+//! display name and travels as a text part; Importance maps to priority; a message with any
+//! `Sensitivity` is refused with 5.6.0 (RFC 4356 §2.1.3.3).
+use crate::mail::Importance;
+use crate::mail::vpim::{self, ReceivedAudio, VoiceRole};
+use crate::mm::address::{MmsAddress, VpimAddress};
+use crate::mm::smil::{self, PartRef};
+use crate::mm::{
+    self, AddressField, ContentType, DateField, Elements, Id, MessageClass, MessageType, Mm4, Part,
+};
+use crate::voice::{self, Format};
+
+use super::{Converted, Error, Limits, Omission};
+
+/// What the caller decides for the MM it sends to the MMSC.
+#[derive(Debug, Clone)]
+pub struct Inward {
+    /// Unix seconds: `Date` when the mail has none.
+    pub now: i64,
+    /// The X-Mms-Message-ID to carry: the gateway's report token.
+    pub mm_id: String,
+    pub transaction_id: String,
+    /// The RFC 5322 `Message-ID` (without brackets).
+    pub message_id: String,
+    /// `system-user@<gateway domain>`: Sender and X-Mms-Originator-System.
+    pub system_address: String,
+    pub gateway_domain: String,
+    pub mmsc_domain: String,
+    /// The MMS recipients (`+E164/TYPE=PLMN` or e-mail addresses), from RCPT TO.
+    pub recipients: Vec<String>,
+    /// The SMTP return path: empty (`<>`) makes the MM class `Auto` (spec/mms.md §8).
+    pub mail_from: String,
+    /// The sender asked for `NOTIFY=SUCCESS`: the MM asks for a delivery report.
+    pub delivery_report: bool,
+    /// Largest MM built (the MMSC content class's size).
+    pub max_message_bytes: u64,
+}
+
+fn address_field(raw: String) -> AddressField {
+    let address = MmsAddress::parse(&raw).ok();
+    AddressField { raw, address }
+}
+
+/// The MMS form of a mail originator: `+E164/TYPE=PLMN` when the mailbox is a number (a VPIM
+/// mailbox or `+E164@…`), else the e-mail address (spec/mms.md §3 "Outbound MM").
+pub fn mms_originator(address: &str) -> String {
+    let bare = super::bare_address(address);
+    if let Ok(v) = VpimAddress::parse(&bare)
+        && let Some(n) = v.e164()
+    {
+        return format!("{}/TYPE=PLMN", n.as_str());
+    }
+    bare
+}
+
+fn audio_format(a: &ReceivedAudio) -> Result<Format, Error> {
+    let mime = a.content_type.to_ascii_lowercase();
+    let by_type = match mime.as_str() {
+        "audio/32kadpcm" => Some(Format::Adpcm32k),
+        "audio/basic" | "audio/pcmu" => Some(Format::ULaw),
+        "audio/pcma" => Some(Format::ALaw),
+        "audio/amr" => Some(Format::Amr),
+        "audio/wav" | "audio/x-wav" | "audio/wave" | "audio/vnd.wave" => Some(Format::Wav),
+        "audio/mpeg" | "audio/mp3" => Some(Format::Mp3),
+        "audio/mp4" | "audio/aac" | "audio/3gpp" | "audio/m4a" => Some(Format::Mp4),
+        _ => None,
+    };
+    match by_type {
+        Some(f) => Ok(f),
+        None => Ok(voice::detect(a.name.as_deref(), &a.bytes)?),
+    }
+}
+
+/// Converts a VPIM v2 or IVM message into an MM4_forward.REQ for the MMSC.
+pub fn voice_to_mm(raw: &[u8], inw: &Inward, limits: &Limits) -> Result<Converted, Error> {
+    let v = vpim::parse(raw, &limits.mail).map_err(|e| match e {
+        vpim::Error::NotVoiceMail => {
+            Error::WrongKind { expected: "voice message", reason: e.to_string() }
+        }
+        other => Error::Corrupt(other.to_string()),
+    })?;
+    if let Some(r) = v.refusal() {
+        return Err(Error::Refused { status: r.status, reason: r.reason });
+    }
+    let mut omissions = Vec::new();
+    // Presentation order: spoken name, spoken subject, then the message (RFC 3801 App. B).
+    let mut ordered: Vec<&ReceivedAudio> = Vec::new();
+    ordered.extend(v.spoken_name());
+    ordered.extend(v.spoken_subject());
+    ordered.extend(v.message_audio());
+    for a in &v.audio {
+        if !ordered.iter().any(|o| std::ptr::eq(*o, a)) {
+            ordered.push(a);
+        }
+    }
+    let mut parts: Vec<Part> = Vec::new();
+    let options = voice::Options { limits: limits.voice.clone(), ..voice::Options::default() };
+    for (i, a) in ordered.iter().enumerate() {
+        let stem = match a.role {
+            Some(VoiceRole::OriginatorSpokenName) => "name",
+            Some(VoiceRole::SpokenSubject) => "subject",
+            _ => "voice",
+        };
+        let label = a.name.clone().unwrap_or_else(|| format!("{stem}{}", i + 1));
+        let converted =
+            audio_format(a).and_then(|f| Ok(voice::convert(&a.bytes, f, Format::Amr, &options)?));
+        match converted {
+            Ok((_, enc, _)) => {
+                let name = format!("{stem}{}.amr", i + 1);
+                let mut p = Part::leaf(ContentType::new("audio/amr"), enc.bytes)
+                    .with_content_id(&format!("<{name}>"))
+                    .with_location(&name);
+                p.name = Some(name);
+                parts.push(p);
+            }
+            Err(e) => omissions.push(Omission {
+                part: label,
+                media_type: a.content_type.clone(),
+                reason: format!("the audio cannot be converted to AMR-NB: {e}"),
+            }),
+        }
+    }
+    if parts.is_empty() {
+        return Err(Error::NothingToCarry("no audio part could be converted".into()));
+    }
+    let card = v.vcards.first();
+    let display = card.and_then(|c| c.display_name()).map(str::to_owned);
+    if let Some(c) = card {
+        let mut text = String::new();
+        if let Some(n) = c.display_name() {
+            text.push_str(n);
+            text.push('\n');
+        }
+        for t in &c.tel {
+            text.push_str(&format!("Tel: {t}\n"));
+        }
+        for e in &c.email {
+            text.push_str(&format!("E-mail: {e}\n"));
+        }
+        if let Some(o) = &c.org {
+            text.push_str(&format!("Org: {o}\n"));
+        }
+        // Right after the spoken name, so the sender's card shows with their name.
+        let at = usize::from(v.spoken_name().is_some()).min(parts.len());
+        parts.insert(
+            at,
+            Part::text(&text).with_content_id("<sender.txt>").with_location("sender.txt"),
+        );
+    }
+    for (i, t) in v.texts.iter().enumerate() {
+        let name = format!("text{}.txt", i + 1);
+        parts.push(Part::text(t).with_content_id(&format!("<{name}>")).with_location(&name));
+    }
+    for (i, _) in v.fax.iter().enumerate() {
+        omissions.push(Omission {
+            part: format!("fax document {}", i + 1),
+            media_type: "image/tiff".into(),
+            reason: "fax pages need the rendering issue, not in this build".into(),
+        });
+    }
+    for (i, _) in v.forwarded.iter().enumerate() {
+        omissions.push(Omission {
+            part: format!("forwarded message {}", i + 1),
+            media_type: "message/rfc822".into(),
+            reason: "MMS has no forwarded-message part".into(),
+        });
+    }
+    for o in &v.others {
+        omissions.push(Omission {
+            part: o.name.clone().unwrap_or_else(|| "attachment".into()),
+            media_type: o.content_type.clone(),
+            reason: "not a media type the MMS content class carries".into(),
+        });
+    }
+    // The presentation, then the body: multipart/related with the SMIL first (spec/mms.md §6).
+    let refs: Vec<PartRef> = parts
+        .iter()
+        .map(|p| PartRef {
+            content_type: p.content_type.mime.clone(),
+            content_id: p.content_id.as_deref().map(|c| c.trim_matches(['<', '>']).to_owned()),
+            content_location: p.content_location.clone(),
+        })
+        .collect();
+    let smil_text = smil::write(&smil::derive(&refs));
+    let mut smil_part = Part::leaf(ContentType::new("application/smil"), smil_text.into_bytes())
+        .with_content_id("<smil>")
+        .with_location("smil.smil");
+    smil_part.charset = Some("utf-8".into());
+    let mut children = vec![smil_part];
+    children.extend(parts);
+    let mut body = Part::leaf(
+        ContentType::new("multipart/related")
+            .with_param("type", "application/smil")
+            .with_param("start", "<smil>"),
+        Vec::new(),
+    );
+    body.body = mm::Body::Multipart(children);
+
+    let c = &v.common;
+    let from_address = c.from.as_ref().map(|m| mms_originator(&m.address));
+    let from_raw = match (&from_address, &display) {
+        (Some(a), Some(name))
+            if name.is_ascii() && !name.contains(['"', '\\', '<', '>']) && !name.is_empty() =>
+        {
+            format!("\"{name}\" <{a}>")
+        }
+        (Some(a), _) => a.clone(),
+        (None, _) => inw.system_address.clone(),
+    };
+    let mut mm = Mm4::new(MessageType::ForwardReq);
+    mm.elements = Elements {
+        mms_version: Some(mm::MMS_VERSION.into()),
+        transaction_id: Some(Id(inw.transaction_id.clone())),
+        message_id: Some(Id(inw.mm_id.clone())),
+        from: Some(address_field(from_raw)),
+        to: inw.recipients.iter().cloned().map(address_field).collect(),
+        subject: c.subject.clone(),
+        date: Some({
+            let unix = c.date.unwrap_or(inw.now);
+            DateField { raw: mm::build::rfc5322_date(unix), unix: Some(unix) }
+        }),
+        message_class: Some(if inw.mail_from.is_empty() {
+            MessageClass::Auto
+        } else {
+            MessageClass::Personal
+        }),
+        priority: c.importance.and_then(Importance::to_priority),
+        delivery_report: Some(inw.delivery_report),
+        read_reply: Some(c.disposition_notification_to.is_some()),
+        ack_request: Some(false),
+        originator_system: Some(inw.system_address.clone()),
+        sender: Some(inw.system_address.clone()),
+        rfc822_message_id: Some(format!("<{}>", inw.message_id)),
+        forward_to_originator_ua: Some(true),
+        ..Elements::default()
+    };
+    mm.body = Some(body);
+    let envelope = mm::build::forward_envelope(
+        &mm,
+        &inw.gateway_domain,
+        &inw.mmsc_domain,
+        &inw.system_address,
+    );
+    if envelope.rcpt_to.is_empty() {
+        return Err(Error::NothingToCarry("no MMS recipient".into()));
+    }
+    let bytes = mm.to_bytes();
+    if bytes.len() as u64 > inw.max_message_bytes {
+        return Err(Error::Limit(format!(
+            "the MM is {} bytes, over the content class's {}",
+            bytes.len(),
+            inw.max_message_bytes
+        )));
+    }
+
+    Ok(Converted { envelope, bytes, omissions })
+}

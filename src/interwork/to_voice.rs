@@ -1,0 +1,178 @@
+//! MM → VPIM v2 / IVM voice message (spec/vpim.md, spec/mms.md §8).
+//!
+//! Every voice part (AMR, WAV, MP3, AAC, G.711, G.726) is decoded to 8 kHz mono and the parts
+//! are joined in SMIL order into one voice message: `audio/32kadpcm` for VPIM, µ-law
+//! `audio/basic` for IVM. VPIM peers reject anything but audio, TIFF-F and message/rfc822, so
+//! text, images and video are listed as omitted (rendering them to fax pages waits for the
+//! rendering issue).
+use crate::config::VoiceProfile;
+use crate::mail::vcard::VCard;
+use crate::mail::vpim::{self, Audio, AudioCoding, VoiceMail, VoiceRole};
+use crate::mail::{Head, Importance, Mailbox, Received, Requests};
+use crate::mm::address::MmsAddress;
+use crate::mm::{Body, Mm4};
+use crate::voice::{self, g711, g726};
+
+use super::{Converted, Error, Limits, Omission, part_label, presentation_order};
+
+/// What the caller decides for the outbound message.
+#[derive(Debug, Clone)]
+pub struct Outward {
+    /// Unix seconds: `Date` when the MM has none, and the `Received` stamp.
+    pub now: i64,
+    /// The Message-ID to carry (without brackets): the gateway's report token.
+    pub message_id: String,
+    /// Our domain: an E.164 originator becomes `+E164@<gateway_domain>` (spec/mms.md §8).
+    pub gateway_domain: String,
+    /// Our system mailbox: `From` when the MM's originator is not a number or a mailbox.
+    pub system_address: String,
+    /// The voice mailboxes, already qualified with the peer's domain.
+    pub recipients: Vec<String>,
+    /// Where MDNs go when the MM asked for a read reply (`Disposition-Notification-To`).
+    pub mdn_to: Option<String>,
+}
+
+/// Converts an MM4_forward.REQ into a VPIM v2 or IVM message.
+pub fn mm_to_voice(
+    mm: &Mm4,
+    profile: &VoiceProfile,
+    kind: vpim::Profile,
+    out: &Outward,
+    limits: &Limits,
+) -> Result<Converted, Error> {
+    let leaves = mm.leaves();
+    let mut omissions = Vec::new();
+    let mut pcm: Vec<i16> = Vec::new();
+    let max_secs = limits.max_audio_secs.min(profile.max_audio_s.max(1));
+    let max_samples = u64::from(max_secs) * u64::from(voice::RATE_8K);
+    let mut carried = 0usize;
+    for i in presentation_order(mm) {
+        let p = leaves[i];
+        let mime = p.content_type.mime.to_ascii_lowercase();
+        let omit = |reason: &str| Omission {
+            part: part_label(p, i),
+            media_type: mime.clone(),
+            reason: reason.to_owned(),
+        };
+        if p.content_type.main_type() != "audio" {
+            let why = match p.content_type.main_type() {
+                "text" => {
+                    "VPIM carries no text parts (spec/vpim.md); rendering text to a fax page is not in this build"
+                }
+                "image" => {
+                    "images would travel as TIFF-F fax pages; rendering is not in this build"
+                }
+                "video" => "video cannot travel in voice mail",
+                _ => "not audio: voice mail peers accept only audio, TIFF-F and message/rfc822",
+            };
+            omissions.push(omit(why));
+            continue;
+        }
+        let bytes = match &p.body {
+            Body::Bytes(b) => b.as_slice(),
+            Body::Text(t) => t.as_bytes(),
+            Body::Multipart(_) => continue,
+        };
+        let mut warnings = Vec::new();
+        let decoded = voice::detect(p.name.as_deref(), bytes)
+            .and_then(|f| voice::read(bytes, f, &limits.voice, &mut warnings))
+            .and_then(|(_, source)| voice::to_8k_mono(&source));
+        match decoded {
+            Ok(samples) if !samples.is_empty() => {
+                if pcm.len() as u64 + samples.len() as u64 > max_samples {
+                    return Err(Error::Limit(format!(
+                        "more than {max_secs} s of audio for one voice message"
+                    )));
+                }
+                pcm.extend_from_slice(&samples);
+                carried += 1;
+            }
+            Ok(_) => omissions.push(omit("the audio part holds no samples")),
+            Err(e) => omissions.push(omit(&format!("the audio cannot be decoded: {e}"))),
+        }
+    }
+    if carried == 0 {
+        return Err(Error::NothingToCarry("the MM has no audio a voice mailbox can play".into()));
+    }
+    if pcm.len() % 2 == 1 {
+        // 32kadpcm packs two samples per octet (RFC 3802 §4).
+        pcm.push(0);
+    }
+    let (coding, bytes) = match kind {
+        vpim::Profile::Vpim => {
+            (AudioCoding::Adpcm32k, g726::encode_linear_32k(&pcm, g726::Packing::Rfc3802))
+        }
+        vpim::Profile::Ivm => (AudioCoding::MuLaw, g711::encode_all(g711::Law::Mu, &pcm)),
+    };
+    let e = &mm.elements;
+    let originator = match e.from.as_ref().and_then(|f| f.address.as_ref()) {
+        Some(MmsAddress::Plmn(n)) if n.starts_with('+') => {
+            Some((n.clone(), format!("{n}@{}", out.gateway_domain)))
+        }
+        Some(MmsAddress::Email(a)) => Some((String::new(), a.clone())),
+        _ => None,
+    };
+    let from_address =
+        originator.as_ref().map(|(_, a)| a.clone()).unwrap_or(out.system_address.clone());
+    let mut head = Head::new(
+        Mailbox::new(from_address.clone()),
+        e.date.as_ref().and_then(|d| d.unix).unwrap_or(out.now),
+        out.message_id.clone(),
+    );
+    head.subject = e.subject.clone();
+    head.importance = e.priority.as_ref().and_then(Importance::from_priority);
+    let mm_id = e.message_id.as_ref().map(|i| i.key().to_owned());
+    let origin_host = e
+        .originator_system
+        .as_deref()
+        .and_then(|s| s.rsplit_once('@').map(|(_, h)| h.trim_end_matches('>').to_owned()))
+        .unwrap_or_else(|| "mmsc".to_owned());
+    // RFC 4356 §2.1.3: the trace field says the message came through MMS.
+    head.received = Some(Received {
+        from: origin_host,
+        by: out.gateway_domain.clone(),
+        id: mm_id.filter(|id| id.bytes().all(|b| b.is_ascii_graphic())),
+        date: out.now,
+    });
+    if let Some(c) = e.message_class.as_ref().map(|c| c.as_str())
+        && (c.eq_ignore_ascii_case("auto") || c.eq_ignore_ascii_case("advertisement"))
+    {
+        head.extra.push(("Precedence".into(), "bulk".into()));
+    }
+    let vcard = originator.as_ref().filter(|_| profile.vcard && kind == vpim::Profile::Vpim).map(
+        |(number, address)| VCard {
+            name: None,
+            tel: if number.is_empty() { vec![] } else { vec![number.clone()] },
+            email: vec![address.clone()],
+            org: None,
+        },
+    );
+    let requests = Requests {
+        // The gateway adds the DSN parameters to the envelope itself (gateway::process).
+        dsn_envid: None,
+        mdn_to: (e.read_reply == Some(true))
+            .then(|| out.mdn_to.clone())
+            .flatten()
+            .map(Mailbox::new),
+    };
+    let msg = VoiceMail {
+        head,
+        mail_from: from_address,
+        recipients: out.recipients.clone(),
+        audio: vec![Audio {
+            role: VoiceRole::VoiceMessage,
+            coding,
+            bytes,
+            duration_secs: None,
+            filename: None,
+            language: None,
+        }],
+        fax: Vec::new(),
+        forwarded: Vec::new(),
+        vcard,
+        private: false,
+        requests,
+    };
+    let built = vpim::build(&msg, kind).map_err(|e| Error::Mail(e.to_string()))?;
+    Ok(Converted { envelope: built.envelope.envelope, bytes: built.bytes, omissions })
+}

@@ -1,0 +1,447 @@
+//! MM ↔ voice mail (VPIM v2 / IVM) through `interwork`: the outputs are read by tools nobody here
+//! wrote (Python's `email` package finds no defects and extracts the audio; ffmpeg decodes it
+//! with the right duration), each information element of spec/mms.md §8 maps as the README
+//! table says, and MM → VPIM → MM keeps the audio duration and the originator.
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use mm3gw::config::{Profile, Profiles, VoiceProfile};
+use mm3gw::interwork::from_voice::{self, Inward};
+use mm3gw::interwork::to_voice::{self, Outward};
+use mm3gw::interwork::{Error, Limits};
+use mm3gw::mail::vpim;
+use mm3gw::mm::{self, Body, ContentType, Mm4, Part, Priority};
+use mm3gw::voice::{amr, wav};
+
+const NOW: i64 = 1_764_000_000;
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("mm3gw-interwork-voice-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d.join(name)
+}
+
+fn tone(secs_ms: u32, rate: u32) -> Vec<i16> {
+    let n = (u64::from(secs_ms) * u64::from(rate) / 1000) as usize;
+    (0..n)
+        .map(|i| {
+            ((i as f64 * 2.0 * std::f64::consts::PI * 440.0 / f64::from(rate)).sin() * 8000.0)
+                as i16
+        })
+        .collect()
+}
+
+fn amr_clip(ms: u32) -> Vec<u8> {
+    amr::encode(&tone(ms, 8000), amr::Mode::MR122, false).unwrap()
+}
+
+fn wav_clip(ms: u32, rate: u32) -> Vec<u8> {
+    wav::write_pcm16(&tone(ms, rate), rate, 1).unwrap()
+}
+
+fn profile(name: &str) -> VoiceProfile {
+    match Profiles::embedded().unwrap().get(name) {
+        Some(Profile::Voice(v)) => v.clone(),
+        _ => panic!("no voice profile {name}"),
+    }
+}
+
+fn leaf(mime: &str, name: &str, bytes: Vec<u8>) -> Part {
+    let mut p = Part::leaf(ContentType::new(mime), bytes).with_content_id(&format!("<{name}>"));
+    p.name = Some(name.into());
+    p
+}
+
+/// An MM4_forward.REQ with the given headers and parts, read back by our parser (so its slides
+/// are what the gateway would see).
+fn forward_req(extra_headers: &str, parts: Vec<Part>) -> Mm4 {
+    let mut body = Part::leaf(ContentType::new("multipart/mixed"), Vec::new());
+    body.body = Body::Multipart(parts);
+    let mut m = Mm4::new(mm::MessageType::ForwardReq);
+    m.body = Some(body);
+    let bytes = m.to_bytes();
+    // Headers are easier to read as text; put them in front of the built body.
+    let text = String::from_utf8(bytes).unwrap();
+    let (_, rest) = text.split_once("MIME-Version").unwrap();
+    let raw = format!(
+        "X-Mms-3GPP-MMS-Version: 6.16.0\r\nX-Mms-Message-Type: MM4_forward.REQ\r\n\
+         X-Mms-Transaction-ID: T-1\r\nX-Mms-Message-ID: M-1@mmsc.example\r\n\
+         From: +4917012345/TYPE=PLMN\r\nTo: +4930123/TYPE=PLMN\r\nDate: Mon, 24 Nov 2025 10:00:00 +0000\r\n\
+         X-Mms-Originator-System: system-user@mms.mnc002.mcc262.gprs\r\n{extra_headers}MIME-Version{rest}"
+    );
+    mm::parse(raw.as_bytes(), &mm::Limits::default()).unwrap().mm
+}
+
+fn outward() -> Outward {
+    Outward {
+        now: NOW,
+        message_id: "m3.token@mm3gw.test".into(),
+        gateway_domain: "mm3gw.test".into(),
+        system_address: "system-user@mm3gw.test".into(),
+        recipients: vec!["+4930123@vm.example".into()],
+        mdn_to: Some("system-user@mm3gw.test".into()),
+    }
+}
+
+fn inward(mail_from: &str) -> Inward {
+    Inward {
+        now: NOW,
+        mm_id: "m9.token@mm3gw.test".into(),
+        transaction_id: "T-9".into(),
+        message_id: "m9.token@mm3gw.test".into(),
+        system_address: "system-user@mm3gw.test".into(),
+        gateway_domain: "mm3gw.test".into(),
+        mmsc_domain: "mms.mnc002.mcc262.gprs".into(),
+        recipients: vec!["+4917012345/TYPE=PLMN".into()],
+        mail_from: mail_from.into(),
+        delivery_report: true,
+        max_message_bytes: 300 * 1024,
+    }
+}
+
+/// Python's view of a message: its defects and the decoded audio parts written to files.
+fn python_read(raw: &[u8], tag: &str) -> Option<(String, Vec<(String, PathBuf)>)> {
+    if !common::require_tool("python3", "--version") {
+        return None;
+    }
+    let input = scratch(&format!("{tag}.eml"));
+    std::fs::write(&input, raw).unwrap();
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import email,sys,os\n\
+             m=email.message_from_binary_file(open(sys.argv[1],'rb'))\n\
+             print('DEFECTS', [str(d) for p in m.walk() for d in p.defects])\n\
+             for i,p in enumerate(m.walk()):\n\
+             \x20 if p.get_content_maintype()=='audio':\n\
+             \x20\x20 f=sys.argv[1]+'.%d'%i\n\
+             \x20\x20 open(f,'wb').write(p.get_payload(decode=True))\n\
+             \x20\x20 print('AUDIO', p.get_content_type(), f)\n",
+        ])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let defects = text.lines().find_map(|l| l.strip_prefix("DEFECTS ")).unwrap().to_owned();
+    let audio = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("AUDIO "))
+        .map(|l| {
+            let (t, f) = l.split_once(' ').unwrap();
+            (t.to_owned(), PathBuf::from(f))
+        })
+        .collect();
+    Some((defects, audio))
+}
+
+/// Seconds of audio ffmpeg decodes from a file (samples at 8 kHz mono).
+fn ffmpeg_secs(file: &Path, content_type: &str) -> f64 {
+    let mut args: Vec<&str> = vec!["-v", "error", "-y"];
+    match content_type {
+        "audio/32kadpcm" => {
+            args.extend(["-f", "g726le", "-code_size", "4", "-sample_rate", "8000"])
+        }
+        "audio/basic" => args.extend(["-f", "mulaw", "-ar", "8000", "-ac", "1"]),
+        _ => {}
+    }
+    let out = file.with_extension("s16");
+    let (f, o) = (file.to_str().unwrap(), out.to_str().unwrap());
+    args.extend(["-i", f, "-f", "s16le", "-ar", "8000", "-ac", "1", o]);
+    let r = Command::new("ffmpeg").args(&args).output().unwrap();
+    assert!(r.status.success(), "ffmpeg {args:?}: {}", String::from_utf8_lossy(&r.stderr));
+    std::fs::metadata(&out).unwrap().len() as f64 / 2.0 / 8000.0
+}
+
+fn assert_secs(got: f64, want: f64, what: &str) {
+    assert!((got - want).abs() <= 0.020, "{what}: {got:.3} s, want {want:.3} s ±20 ms");
+}
+
+fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
+    let head = raw.split("\r\n\r\n").next().unwrap();
+    head.lines().find_map(|l| {
+        let (n, v) = l.split_once(':')?;
+        n.eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+#[test]
+fn mm_to_vpim_joins_every_voice_part_and_lists_the_rest() {
+    let mm = forward_req(
+        "Subject: Hallo \u{e4}\r\nX-Mms-Priority: High\r\nX-Mms-Read-Reply: Yes\r\nX-Mms-Delivery-Report: Yes\r\nX-Mms-Expiry: 86400\r\n",
+        vec![
+            leaf("audio/amr", "a.amr", amr_clip(1500)),
+            Part::text("see the picture"),
+            leaf("image/jpeg", "p.jpg", vec![0xFF, 0xD8, 0xFF, 0xD9]),
+            leaf("audio/wav", "b.wav", wav_clip(2000, 16000)),
+            leaf("video/3gpp", "v.3gp", vec![0; 16]),
+        ],
+    );
+    let c = to_voice::mm_to_voice(
+        &mm,
+        &profile("vpim-v2"),
+        vpim::Profile::Vpim,
+        &outward(),
+        &Limits::default(),
+    )
+    .unwrap();
+    let text = String::from_utf8_lossy(&c.bytes).into_owned();
+    // Omissions: text, image, video — each named with a reason.
+    let omitted: Vec<&str> = c.omissions.iter().map(|o| o.media_type.as_str()).collect();
+    assert_eq!(omitted, ["text/plain", "image/jpeg", "video/3gpp"], "{:?}", c.omissions);
+    assert!(c.omissions.iter().all(|o| !o.reason.is_empty()));
+    // IE rows: recipients, originator, subject, priority, read reply, expiry, message id.
+    assert_eq!(c.envelope.rcpt_to, ["+4930123@vm.example"]);
+    assert_eq!(c.envelope.mail_from, "+4917012345@mm3gw.test");
+    assert_eq!(header(&text, "From"), Some("+4917012345@mm3gw.test"));
+    assert!(header(&text, "Subject").unwrap().starts_with("=?"), "RFC 2047 subject");
+    assert_eq!(header(&text, "Importance"), Some("high"));
+    assert_eq!(header(&text, "Disposition-Notification-To"), Some("system-user@mm3gw.test"));
+    assert_eq!(header(&text, "Message-ID"), Some("<m3.token@mm3gw.test>"));
+    assert!(header(&text, "Received").unwrap().contains("with MMS"));
+    for h in [
+        "X-Mms-Expiry",
+        "X-Mms-Priority",
+        "X-Mms-Delivery-Report",
+        "X-Mms-Read-Reply",
+        "Expiry-Date",
+    ] {
+        assert_eq!(header(&text, h), None, "{h} must not travel");
+    }
+    assert!(text.contains("multipart/voice-message; version=2.0"));
+    assert!(!text.contains("text/plain"), "never text inside VPIM");
+    let Some((defects, audio)) = python_read(&c.bytes, "vpim") else { return };
+    assert_eq!(defects, "[]");
+    assert_eq!(audio.len(), 1, "one voice message");
+    assert_eq!(audio[0].0, "audio/32kadpcm");
+    if common::require_tool("ffmpeg", "-version") {
+        assert_secs(ffmpeg_secs(&audio[0].1, "audio/32kadpcm"), 3.5, "joined voice");
+    }
+    assert_eq!(header(&text, "Content-Duration"), None, "per part, not top level");
+    assert!(text.contains("Content-Duration: 4"), "3.5 s rounds up");
+}
+
+#[test]
+fn mm_to_ivm_is_mulaw_in_multipart_mixed() {
+    let mm = forward_req(
+        "X-Mms-Priority: Low\r\nX-Mms-Message-Class: Auto\r\n",
+        vec![leaf("audio/amr", "a.amr", amr_clip(1000))],
+    );
+    let c = to_voice::mm_to_voice(
+        &mm,
+        &profile("ivm"),
+        vpim::Profile::Ivm,
+        &outward(),
+        &Limits::default(),
+    )
+    .unwrap();
+    let text = String::from_utf8_lossy(&c.bytes).into_owned();
+    assert!(text.contains("Content-Type: multipart/mixed"));
+    assert_eq!(header(&text, "Importance"), Some("low"));
+    assert_eq!(header(&text, "Precedence"), Some("bulk"), "class Auto");
+    assert_eq!(header(&text, "Disposition-Notification-To"), None, "no read reply asked");
+    let Some((defects, audio)) = python_read(&c.bytes, "ivm") else { return };
+    assert_eq!(defects, "[]");
+    assert_eq!(audio[0].0, "audio/basic");
+    if common::require_tool("ffmpeg", "-version") {
+        assert_secs(ffmpeg_secs(&audio[0].1, "audio/basic"), 1.0, "IVM voice");
+    }
+}
+
+#[test]
+fn normal_priority_sends_no_importance_and_no_audio_is_refused() {
+    let mm =
+        forward_req("X-Mms-Priority: Normal\r\n", vec![leaf("audio/amr", "a.amr", amr_clip(200))]);
+    let c = to_voice::mm_to_voice(
+        &mm,
+        &profile("vpim-v2"),
+        vpim::Profile::Vpim,
+        &outward(),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(header(&String::from_utf8_lossy(&c.bytes), "Importance"), None);
+    let mm = forward_req("", vec![Part::text("only text")]);
+    let e = to_voice::mm_to_voice(
+        &mm,
+        &profile("vpim-v2"),
+        vpim::Profile::Vpim,
+        &outward(),
+        &Limits::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(e, Error::NothingToCarry(_)), "{e}");
+    // Undecodable audio is listed, not dropped silently.
+    let mm = forward_req(
+        "",
+        vec![
+            leaf("audio/amr", "a.amr", amr_clip(200)),
+            leaf("audio/amr", "bad.amr", b"#!AMR\n".to_vec()),
+        ],
+    );
+    let c = to_voice::mm_to_voice(
+        &mm,
+        &profile("vpim-v2"),
+        vpim::Profile::Vpim,
+        &outward(),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(c.omissions.len(), 1, "{:?}", c.omissions);
+    assert_eq!(c.omissions[0].part, "bad.amr");
+}
+
+fn vpim_message(extra: &[(&str, &str)], with_name: bool, dnt: bool) -> Vec<u8> {
+    use mm3gw::mail::vcard::VCard;
+    use mm3gw::mail::{Head, Importance, Mailbox, Requests};
+    use mm3gw::voice::g726;
+    let adpcm = |ms| g726::encode_linear_32k(&tone(ms, 8000), g726::Packing::Rfc3802);
+    let mut head = Head::new(Mailbox::new("+12125550100@vm.example"), NOW - 60, "v1@vm.example");
+    head.subject = Some("Call me".into());
+    head.importance = Some(Importance::High);
+    head.extra = extra.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let mut audio = vec![vpim::Audio {
+        role: vpim::VoiceRole::VoiceMessage,
+        coding: vpim::AudioCoding::Adpcm32k,
+        bytes: adpcm(2400),
+        duration_secs: None,
+        filename: None,
+        language: None,
+    }];
+    if with_name {
+        audio.push(vpim::Audio {
+            role: vpim::VoiceRole::OriginatorSpokenName,
+            coding: vpim::AudioCoding::Adpcm32k,
+            bytes: adpcm(800),
+            duration_secs: None,
+            filename: None,
+            language: None,
+        });
+    }
+    let msg = vpim::VoiceMail {
+        head,
+        mail_from: "+12125550100@vm.example".into(),
+        recipients: vec!["+4917012345@mm3gw.test".into()],
+        audio,
+        fax: vec![],
+        forwarded: vec![],
+        vcard: Some(VCard {
+            name: Some("Jane Doe".into()),
+            tel: vec!["+12125550100".into()],
+            email: vec![],
+            org: None,
+        }),
+        private: false,
+        requests: Requests {
+            dsn_envid: None,
+            mdn_to: dnt.then(|| Mailbox::new("+12125550100@vm.example")),
+        },
+    };
+    vpim::build(&msg, vpim::Profile::Vpim).unwrap().bytes
+}
+
+#[test]
+fn vpim_to_mm_keeps_name_subject_card_priority() {
+    let raw = vpim_message(&[], true, true);
+    let c = from_voice::voice_to_mm(&raw, &inward("+12125550100@vm.example"), &Limits::default())
+        .unwrap();
+    assert!(c.omissions.is_empty(), "{:?}", c.omissions);
+    // spec/mms.md §3 "Outbound MM": the originator qualified with our domain.
+    assert_eq!(c.envelope.mail_from, "+12125550100/TYPE=PLMN@mm3gw.test");
+    assert_eq!(c.envelope.rcpt_to, ["+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs"]);
+    let mm = mm::parse(&c.bytes, &mm::Limits::default()).unwrap().mm;
+    let e = &mm.elements;
+    assert_eq!(mm.message_type, mm::MessageType::ForwardReq);
+    assert_eq!(e.from.as_ref().unwrap().raw, "\"Jane Doe\" <+12125550100/TYPE=PLMN>");
+    assert_eq!(e.to[0].raw, "+4917012345/TYPE=PLMN");
+    assert_eq!(e.subject.as_deref(), Some("Call me"));
+    assert_eq!(e.priority, Some(Priority::High));
+    assert_eq!(e.message_class, Some(mm::MessageClass::Personal));
+    assert_eq!(e.delivery_report, Some(true));
+    assert_eq!(e.read_reply, Some(true), "Disposition-Notification-To → read reply");
+    assert_eq!(e.expiry, None, "no DELIVER-BY, no expiry");
+    assert_eq!(e.message_id.as_ref().unwrap().raw(), "m9.token@mm3gw.test");
+    assert_eq!(e.originator_system.as_deref(), Some("system-user@mm3gw.test"));
+    assert_eq!(mm.presentation, mm::Presentation::Smil);
+    // Slide 1: spoken name (+ the card text), slide 2: the message.
+    assert_eq!(mm.slides.len(), 2, "{:?}", mm.slides);
+    let leaves = mm.leaves();
+    let kinds: Vec<&str> = leaves.iter().map(|p| p.content_type.mime.as_str()).collect();
+    assert_eq!(kinds, ["application/smil", "audio/amr", "text/plain", "audio/amr"]);
+    assert!(
+        matches!(&leaves[2].body, Body::Text(t) if t.contains("Jane Doe") && t.contains("+12125550100"))
+    );
+    let Some((defects, audio)) = python_read(&c.bytes, "vpim2mm") else { return };
+    assert_eq!(defects, "[]");
+    if common::require_tool("ffmpeg", "-version") {
+        assert_secs(ffmpeg_secs(&audio[0].1, "audio/amr"), 0.8, "spoken name");
+        assert_secs(ffmpeg_secs(&audio[1].1, "audio/amr"), 2.4, "voice message");
+    }
+}
+
+#[test]
+fn vpim_class_and_refusals() {
+    // A null return path makes the MM class Auto; no DNT, no read reply.
+    let raw = vpim_message(&[], false, false);
+    let mut inw = inward("");
+    inw.delivery_report = false;
+    let c = from_voice::voice_to_mm(&raw, &inw, &Limits::default()).unwrap();
+    let mm = mm::parse(&c.bytes, &mm::Limits::default()).unwrap().mm;
+    assert_eq!(mm.elements.message_class, Some(mm::MessageClass::Auto));
+    assert_eq!(mm.elements.read_reply, Some(false));
+    assert_eq!(mm.elements.delivery_report, Some(false));
+    // Sensitivity of any value: 5.6.0 (RFC 4356 §2.1.3.3).
+    let raw = vpim_message(&[("Sensitivity", "Personal")], false, false);
+    match from_voice::voice_to_mm(&raw, &inward("a@b"), &Limits::default()) {
+        Err(Error::Refused { status, .. }) => assert_eq!(status, "5.6.0"),
+        other => panic!("{other:?}"),
+    }
+    // Not voice mail at all.
+    let raw = b"From: a@b\r\nSubject: x\r\n\r\nhello\r\n";
+    assert!(matches!(
+        from_voice::voice_to_mm(raw, &inward("a@b"), &Limits::default()),
+        Err(Error::WrongKind { .. })
+    ));
+    // Over the content class's size.
+    let mut small = inward("a@b");
+    small.max_message_bytes = 1000;
+    assert!(matches!(
+        from_voice::voice_to_mm(&vpim_message(&[], false, false), &small, &Limits::default()),
+        Err(Error::Limit(_))
+    ));
+}
+
+#[test]
+fn mm_to_vpim_to_mm_keeps_duration_and_originator() {
+    let mm = forward_req(
+        "Subject: round trip\r\n",
+        vec![
+            leaf("audio/amr", "a.amr", amr_clip(1200)),
+            leaf("audio/amr", "b.amr", amr_clip(1000)),
+        ],
+    );
+    let v = to_voice::mm_to_voice(
+        &mm,
+        &profile("vpim-v2"),
+        vpim::Profile::Vpim,
+        &outward(),
+        &Limits::default(),
+    )
+    .unwrap();
+    let back =
+        from_voice::voice_to_mm(&v.bytes, &inward("+4917012345@mm3gw.test"), &Limits::default())
+            .unwrap();
+    let mm2 = mm::parse(&back.bytes, &mm::Limits::default()).unwrap().mm;
+    assert_eq!(mm2.elements.from.as_ref().unwrap().raw, "\"+4917012345\" <+4917012345/TYPE=PLMN>");
+    assert_eq!(mm2.elements.subject.as_deref(), Some("round trip"));
+    let amr: Vec<&Part> =
+        mm2.leaves().into_iter().filter(|p| p.content_type.mime == "audio/amr").collect();
+    assert_eq!(amr.len(), 1);
+    assert!(amr::summarize(amr[0].bytes()).is_ok());
+    let Some((_, audio)) = python_read(&back.bytes, "roundtrip") else { return };
+    if common::require_tool("ffmpeg", "-version") {
+        assert_secs(ffmpeg_secs(&audio[0].1, "audio/amr"), 2.2, "round trip");
+    }
+}
