@@ -560,7 +560,7 @@ async fn a_fax_that_cannot_be_delivered_in_its_lifetime_becomes_an_expired_repor
 
 /// The built-in conversions (`interwork`): an MM with an AMR voice note leaves as VPIM v2 with
 /// the report token as its Message-ID, and a VPIM message to an MMS user reaches the MMSC as an
-/// MM4_forward.REQ with AMR audio.
+/// MM4_forward.REQ with AMR audio, and a fax mail one with a PNG slide per page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn builtin_voice_conversions_both_ways() {
     use mm3gw::gateway::convert::Converters;
@@ -610,6 +610,25 @@ async fn builtin_voice_conversions_both_ways() {
     assert!(t.contains("Content-Type: audio/amr"), "{t}");
     assert!(t.contains("From: sender@example.org"), "{t}");
     assert!(t.contains("X-Mms-Message-Class: Personal"), "{t}");
+
+    // A T.37 fax mail (one TIFF page) to an MMS user: a PNG slide, the subject kept.
+    smtp.send_raw(
+        &env(Some("sender@example.org"), "+4917012345@mms.test"),
+        &std::fs::read(format!(
+            "{}/samples/inspect/other-t37-simple/input.eml",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    let fwd = wait_for(10, "the fax as MM4_forward.REQ", || {
+        sink.messages().into_iter().find(|m| m.text().contains("image/png"))
+    })
+    .await;
+    let t = fwd.text();
+    assert_eq!(t.matches("Content-Type: image/png").count(), 1, "{t}");
+    assert!(t.contains("From: sender@example.org"), "{t}");
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::config::{Config, Convert, Profile, Route};
-use crate::interwork::{self, from_voice, to_voice};
+use crate::interwork::{self, from_fax, from_voice, to_voice};
 use crate::mail::vpim;
 use crate::mm::address::{MmsAddress, VpimAddress};
 
@@ -88,14 +88,15 @@ pub struct Converters {
 }
 
 impl Converters {
-    /// The converters built into this binary: MM → VPIM/IVM and VPIM/IVM → MM (`interwork/`).
-    /// Fax directions are not built yet, so fax routes keep answering `451 4.3.3`.
+    /// The converters built into this binary (`interwork/`): MM → VPIM/IVM, VPIM/IVM → MM and
+    /// fax mail → MM. MM → fax is not built yet, so fax routes keep answering `451 4.3.3`.
     pub fn builtin() -> Converters {
         let mut c = Converters::default();
         for kind in [Convert::Vpim, Convert::Ivm] {
             c.register(Direction::FromMm(kind), Arc::new(mm_to_voice));
             c.register(Direction::ToMm(kind), Arc::new(voice_to_mm));
         }
+        c.register(Direction::ToMm(Convert::Fax), Arc::new(fax_to_mm));
         c
     }
 
@@ -203,17 +204,14 @@ fn mms_recipient(rcpt: &str) -> String {
     super::process::mms_form(rcpt)
 }
 
-/// VPIM v2 / IVM → MM4_forward.REQ to the MMSC, carrying the gateway's X-Mms-Message-ID token.
-fn voice_to_mm(sm: &SpooledMessage<'_>, target: Target<'_>) -> Result<Vec<Outbound>, ConvertError> {
-    let Target::Mmsc = target else {
-        return Err(ConvertError::Unsupported("voice mail → MM goes to the MMSC".into()));
-    };
+/// What every conversion toward the MMSC is given: the token, our addresses, the recipients.
+fn inward(sm: &SpooledMessage<'_>) -> interwork::Inward {
     let mm_id = sm.mm_id.unwrap_or(sm.entry.id.as_str()).trim_matches(['<', '>']).to_owned();
     let notify_success =
         sm.entry.envelope.rcpt_to.iter().any(|r| {
             r.notify.as_deref().is_some_and(|n| n.to_ascii_uppercase().contains("SUCCESS"))
         });
-    let inw = from_voice::Inward {
+    interwork::Inward {
         now: sm.now as i64,
         transaction_id: format!("{}-fwd", sm.entry.id),
         message_id: mm_id.clone(),
@@ -225,7 +223,29 @@ fn voice_to_mm(sm: &SpooledMessage<'_>, target: Target<'_>) -> Result<Vec<Outbou
         mail_from: sm.entry.envelope.mail_from.clone(),
         delivery_report: notify_success,
         max_message_bytes: sm.config.mmsc.max_message_bytes,
+    }
+}
+
+/// VPIM v2 / IVM → MM4_forward.REQ to the MMSC, carrying the gateway's X-Mms-Message-ID token.
+fn voice_to_mm(sm: &SpooledMessage<'_>, target: Target<'_>) -> Result<Vec<Outbound>, ConvertError> {
+    let Target::Mmsc = target else {
+        return Err(ConvertError::Unsupported("voice mail → MM goes to the MMSC".into()));
     };
-    let c = from_voice::voice_to_mm(sm.body, &inw, &interwork::Limits::default())?;
+    let c = from_voice::voice_to_mm(sm.body, &inward(sm), &interwork::Limits::default())?;
+    Ok(vec![Outbound { envelope: plain_envelope(c.envelope), body: c.bytes }])
+}
+
+/// T.37 fax mail → MM4_forward.REQ to the MMSC, pages drawn for the MMSC's content class.
+fn fax_to_mm(sm: &SpooledMessage<'_>, target: Target<'_>) -> Result<Vec<Outbound>, ConvertError> {
+    let Target::Mmsc = target else {
+        return Err(ConvertError::Unsupported("fax mail → MM goes to the MMSC".into()));
+    };
+    let Some(class) = sm.config.profiles.content_class(&sm.config.mmsc.content_class) else {
+        return Err(ConvertError::Unsupported(format!(
+            "no content class {}",
+            sm.config.mmsc.content_class
+        )));
+    };
+    let c = from_fax::fax_to_mm(sm.body, class, &inward(sm), &interwork::Limits::default())?;
     Ok(vec![Outbound { envelope: plain_envelope(c.envelope), body: c.bytes }])
 }

@@ -6,43 +6,13 @@
 //! `Sensitivity` is refused with 5.6.0 (RFC 4356 §2.1.3.3).
 use crate::mail::Importance;
 use crate::mail::vpim::{self, ReceivedAudio, VoiceRole};
-use crate::mm::address::{MmsAddress, VpimAddress};
-use crate::mm::smil::{self, PartRef};
-use crate::mm::{
-    self, AddressField, ContentType, DateField, Elements, Id, MessageClass, MessageType, Mm4, Part,
-};
+use crate::mm::address::VpimAddress;
+use crate::mm::{ContentType, Part};
 use crate::voice::{self, Format};
 
-use super::{Converted, Error, Limits, Omission};
+use super::{Converted, Error, Limits, MmHead, Omission};
 
-/// What the caller decides for the MM it sends to the MMSC.
-#[derive(Debug, Clone)]
-pub struct Inward {
-    /// Unix seconds: `Date` when the mail has none.
-    pub now: i64,
-    /// The X-Mms-Message-ID to carry: the gateway's report token.
-    pub mm_id: String,
-    pub transaction_id: String,
-    /// The RFC 5322 `Message-ID` (without brackets).
-    pub message_id: String,
-    /// `system-user@<gateway domain>`: Sender and X-Mms-Originator-System.
-    pub system_address: String,
-    pub gateway_domain: String,
-    pub mmsc_domain: String,
-    /// The MMS recipients (`+E164/TYPE=PLMN` or e-mail addresses), from RCPT TO.
-    pub recipients: Vec<String>,
-    /// The SMTP return path: empty (`<>`) makes the MM class `Auto` (spec/mms.md §8).
-    pub mail_from: String,
-    /// The sender asked for `NOTIFY=SUCCESS`: the MM asks for a delivery report.
-    pub delivery_report: bool,
-    /// Largest MM built (the MMSC content class's size).
-    pub max_message_bytes: u64,
-}
-
-fn address_field(raw: String) -> AddressField {
-    let address = MmsAddress::parse(&raw).ok();
-    AddressField { raw, address }
-}
+pub use super::Inward;
 
 /// The MMS form of a mail originator: `+E164/TYPE=PLMN` when the mailbox is a number (a VPIM
 /// mailbox or `+E164@…`), else the e-mail address (spec/mms.md §3 "Outbound MM").
@@ -175,30 +145,6 @@ pub fn voice_to_mm(raw: &[u8], inw: &Inward, limits: &Limits) -> Result<Converte
             reason: "not a media type the MMS content class carries".into(),
         });
     }
-    // The presentation, then the body: multipart/related with the SMIL first (spec/mms.md §6).
-    let refs: Vec<PartRef> = parts
-        .iter()
-        .map(|p| PartRef {
-            content_type: p.content_type.mime.clone(),
-            content_id: p.content_id.as_deref().map(|c| c.trim_matches(['<', '>']).to_owned()),
-            content_location: p.content_location.clone(),
-        })
-        .collect();
-    let smil_text = smil::write(&smil::derive(&refs));
-    let mut smil_part = Part::leaf(ContentType::new("application/smil"), smil_text.into_bytes())
-        .with_content_id("<smil>")
-        .with_location("smil.smil");
-    smil_part.charset = Some("utf-8".into());
-    let mut children = vec![smil_part];
-    children.extend(parts);
-    let mut body = Part::leaf(
-        ContentType::new("multipart/related")
-            .with_param("type", "application/smil")
-            .with_param("start", "<smil>"),
-        Vec::new(),
-    );
-    body.body = mm::Body::Multipart(children);
-
     let c = &v.common;
     let from_address = c.from.as_ref().map(|m| mms_originator(&m.address));
     let from_raw = match (&from_address, &display) {
@@ -210,51 +156,12 @@ pub fn voice_to_mm(raw: &[u8], inw: &Inward, limits: &Limits) -> Result<Converte
         (Some(a), _) => a.clone(),
         (None, _) => inw.system_address.clone(),
     };
-    let mut mm = Mm4::new(MessageType::ForwardReq);
-    mm.elements = Elements {
-        mms_version: Some(mm::MMS_VERSION.into()),
-        transaction_id: Some(Id(inw.transaction_id.clone())),
-        message_id: Some(Id(inw.mm_id.clone())),
-        from: Some(address_field(from_raw)),
-        to: inw.recipients.iter().cloned().map(address_field).collect(),
+    let head = MmHead {
+        from: from_raw,
         subject: c.subject.clone(),
-        date: Some({
-            let unix = c.date.unwrap_or(inw.now);
-            DateField { raw: mm::build::rfc5322_date(unix), unix: Some(unix) }
-        }),
-        message_class: Some(if inw.mail_from.is_empty() {
-            MessageClass::Auto
-        } else {
-            MessageClass::Personal
-        }),
+        date: c.date,
         priority: c.importance.and_then(Importance::to_priority),
-        delivery_report: Some(inw.delivery_report),
-        read_reply: Some(c.disposition_notification_to.is_some()),
-        ack_request: Some(false),
-        originator_system: Some(inw.system_address.clone()),
-        sender: Some(inw.system_address.clone()),
-        rfc822_message_id: Some(format!("<{}>", inw.message_id)),
-        forward_to_originator_ua: Some(true),
-        ..Elements::default()
+        read_reply: c.disposition_notification_to.is_some(),
     };
-    mm.body = Some(body);
-    let envelope = mm::build::forward_envelope(
-        &mm,
-        &inw.gateway_domain,
-        &inw.mmsc_domain,
-        &inw.system_address,
-    );
-    if envelope.rcpt_to.is_empty() {
-        return Err(Error::NothingToCarry("no MMS recipient".into()));
-    }
-    let bytes = mm.to_bytes();
-    if bytes.len() as u64 > inw.max_message_bytes {
-        return Err(Error::Limit(format!(
-            "the MM is {} bytes, over the content class's {}",
-            bytes.len(),
-            inw.max_message_bytes
-        )));
-    }
-
-    Ok(Converted { envelope, bytes, omissions })
+    super::assemble(parts, head, inw, omissions)
 }

@@ -6,11 +6,18 @@
 //! what could not be carried and why, so nothing is lost silently.
 //!
 //! Directions in this build: MM → VPIM v2 / IVM ([`to_voice`]) and VPIM v2 / IVM → MM4_forward.REQ
-//! ([`from_voice`]). Fax directions wait for the rendering issue.
+//! ([`from_voice`]), T.37 fax mail → MM4_forward.REQ ([`from_fax`], pages drawn here until the
+//! rendering issue lands). MM → fax mail waits for the rendering issue.
 use serde::Serialize;
 
-use crate::mm::{self, Mm4, Part};
+use crate::mm::address::MmsAddress;
+use crate::mm::smil::{self, PartRef};
+use crate::mm::{
+    self, AddressField, ContentType, DateField, Elements, Id, MessageClass, MessageType, Mm4, Part,
+    Priority,
+};
 
+pub mod from_fax;
 pub mod from_voice;
 pub mod to_voice;
 
@@ -69,6 +76,7 @@ pub struct Limits {
     pub max_audio_secs: u32,
     pub voice: crate::voice::Limits,
     pub mail: crate::mail::Limits,
+    pub fax: crate::fax::Limits,
 }
 
 impl Default for Limits {
@@ -77,6 +85,7 @@ impl Default for Limits {
             max_audio_secs: 30 * 60,
             voice: crate::voice::Limits::default(),
             mail: crate::mail::Limits::default(),
+            fax: crate::fax::Limits::default(),
         }
     }
 }
@@ -124,4 +133,126 @@ pub fn bare_address(s: &str) -> String {
         (Some(a), Some(b)) if a < b => s[a + 1..b].trim().to_string(),
         _ => s.trim().to_string(),
     }
+}
+
+/// What the caller decides for the MM it sends to the MMSC.
+#[derive(Debug, Clone)]
+pub struct Inward {
+    /// Unix seconds: `Date` when the mail has none.
+    pub now: i64,
+    /// The X-Mms-Message-ID to carry: the gateway's report token.
+    pub mm_id: String,
+    pub transaction_id: String,
+    /// The RFC 5322 `Message-ID` (without brackets).
+    pub message_id: String,
+    /// `system-user@<gateway domain>`: Sender and X-Mms-Originator-System.
+    pub system_address: String,
+    pub gateway_domain: String,
+    pub mmsc_domain: String,
+    /// The MMS recipients (`+E164/TYPE=PLMN` or e-mail addresses), from RCPT TO.
+    pub recipients: Vec<String>,
+    /// The SMTP return path: empty (`<>`) makes the MM class `Auto` (spec/mms.md §8).
+    pub mail_from: String,
+    /// The sender asked for `NOTIFY=SUCCESS`: the MM asks for a delivery report.
+    pub delivery_report: bool,
+    /// Largest MM built (the MMSC content class's size).
+    pub max_message_bytes: u64,
+}
+
+fn address_field(raw: String) -> AddressField {
+    let address = MmsAddress::parse(&raw).ok();
+    AddressField { raw, address }
+}
+
+/// The header fields a direction into MMS decides from its input.
+#[derive(Debug, Clone)]
+pub struct MmHead {
+    /// `From` as written (an MMS address, maybe with a display name).
+    pub from: String,
+    pub subject: Option<String>,
+    /// Unix seconds; `None` takes [`Inward::now`].
+    pub date: Option<i64>,
+    pub priority: Option<Priority>,
+    pub read_reply: bool,
+}
+
+/// Builds the MM4_forward.REQ around `parts`: SMIL derived from the parts' order (one medium of
+/// each kind per slide), the elements of spec/mms.md §3 "Outbound MM", and its envelope.
+fn assemble(
+    parts: Vec<Part>,
+    head: MmHead,
+    inw: &Inward,
+    omissions: Vec<Omission>,
+) -> Result<Converted, Error> {
+    // The presentation, then the body: multipart/related with the SMIL first (spec/mms.md §6).
+    let refs: Vec<PartRef> = parts
+        .iter()
+        .map(|p| PartRef {
+            content_type: p.content_type.mime.clone(),
+            content_id: p.content_id.as_deref().map(|c| c.trim_matches(['<', '>']).to_owned()),
+            content_location: p.content_location.clone(),
+        })
+        .collect();
+    let smil_text = smil::write(&smil::derive(&refs));
+    let mut smil_part = Part::leaf(ContentType::new("application/smil"), smil_text.into_bytes())
+        .with_content_id("<smil>")
+        .with_location("smil.smil");
+    smil_part.charset = Some("utf-8".into());
+    let mut children = vec![smil_part];
+    children.extend(parts);
+    let mut body = Part::leaf(
+        ContentType::new("multipart/related")
+            .with_param("type", "application/smil")
+            .with_param("start", "<smil>"),
+        Vec::new(),
+    );
+    body.body = mm::Body::Multipart(children);
+
+    let mut mm = Mm4::new(MessageType::ForwardReq);
+    mm.elements = Elements {
+        mms_version: Some(mm::MMS_VERSION.into()),
+        transaction_id: Some(Id(inw.transaction_id.clone())),
+        message_id: Some(Id(inw.mm_id.clone())),
+        from: Some(address_field(head.from)),
+        to: inw.recipients.iter().cloned().map(address_field).collect(),
+        subject: head.subject,
+        date: Some({
+            let unix = head.date.unwrap_or(inw.now);
+            DateField { raw: mm::build::rfc5322_date(unix), unix: Some(unix) }
+        }),
+        message_class: Some(if inw.mail_from.is_empty() {
+            MessageClass::Auto
+        } else {
+            MessageClass::Personal
+        }),
+        priority: head.priority,
+        delivery_report: Some(inw.delivery_report),
+        read_reply: Some(head.read_reply),
+        ack_request: Some(false),
+        originator_system: Some(inw.system_address.clone()),
+        sender: Some(inw.system_address.clone()),
+        rfc822_message_id: Some(format!("<{}>", inw.message_id)),
+        forward_to_originator_ua: Some(true),
+        ..Elements::default()
+    };
+    mm.body = Some(body);
+    let envelope = mm::build::forward_envelope(
+        &mm,
+        &inw.gateway_domain,
+        &inw.mmsc_domain,
+        &inw.system_address,
+    );
+    if envelope.rcpt_to.is_empty() {
+        return Err(Error::NothingToCarry("no MMS recipient".into()));
+    }
+    let bytes = mm.to_bytes();
+    if bytes.len() as u64 > inw.max_message_bytes {
+        return Err(Error::Limit(format!(
+            "the MM is {} bytes, over the content class's {}",
+            bytes.len(),
+            inw.max_message_bytes
+        )));
+    }
+
+    Ok(Converted { envelope, bytes, omissions })
 }
