@@ -5,6 +5,7 @@
 //! - [`mm`]: the Multimedia Message model; MM4 parse/emit (forward, delivery and read-reply
 //!   reports, each .REQ and .RES); SMIL; MMS addresses.
 //! - [`fax`]: T.4/T.6 fax coding (MH, MR, MMR), TIFF-F read/write, Profile S/F checker.
+//! - [`render`]: MM images and text → fax pages, fax pages → MM images for a content class.
 //! - [`config`]: profiles and the gateway configuration (TOML), with an embedded default.
 //! - [`cli`]: the command-line front end; each subcommand is a thin shell over the core.
 //!
@@ -15,3 +16,4 @@ pub mod cli;
 pub mod config;
 pub mod fax;
 pub mod mm;
+pub mod render;

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod fax;
 mod inspect;
+mod preview;
 
 #[derive(Parser)]
 #[command(
@@ -24,6 +25,8 @@ enum Command {
     Inspect(inspect::Args),
     /// Fax images: decode TIFF/raw G3 to PBM, encode PBM to TIFF-F, check Profile S/F.
     Fax(fax::Args),
+    /// Draw a TIFF fax's pages (or a PBM page) as one PNG picture.
+    Preview(preview::Args),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -32,6 +35,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Inspect(args) => inspect::run(args),
         Command::Fax(args) => fax::run(args),
+        Command::Preview(args) => preview::run(args),
     }
 }
 
