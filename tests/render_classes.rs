@@ -17,7 +17,8 @@ fn documents() -> Vec<(String, Vec<Page>)> {
     let mut out = Vec::new();
     for sub in ["tiff", "wild"] {
         let dir = common::root().join("samples/interop/fax").join(sub);
-        let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+        let mut files: Vec<_> =
+            std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
         files.sort();
         for f in files {
             if !f.extension().is_some_and(|e| e == "tif" || e == "tiff") {
@@ -48,10 +49,17 @@ fn check_class(class: &ClassLimits, opts: &ToImageOptions, docs: &[(String, Vec<
         let images = pages_to_images(pages, class, opts)
             .unwrap_or_else(|e| panic!("{name} -> {}: {e}", class.name));
         let total: u64 = images.iter().map(|i| i.bytes.len() as u64).sum();
-        assert!(total <= class.max_bytes - opts.reserve_bytes, "{name} -> {}: {total} bytes", class.name);
+        assert!(
+            total <= class.max_bytes - opts.reserve_bytes,
+            "{name} -> {}: {total} bytes",
+            class.name
+        );
         for img in &images {
             assert!(class.formats.contains(&img.format), "{name}: {:?}", img.format);
-            assert!(img.width <= class.max_width && img.height <= class.max_height, "{name}: {img:?}");
+            assert!(
+                img.width <= class.max_width && img.height <= class.max_height,
+                "{name}: {img:?}"
+            );
             let d = decode(&img.bytes, None, false, &DecodeLimits::default())
                 .unwrap_or_else(|e| panic!("{name} -> {} {:?}: {e}", class.name, img.format));
             let f = &d.frames[0];
@@ -81,12 +89,17 @@ fn every_interop_page_fits_megapixel_and_video_rich() {
 #[test]
 fn every_interop_page_fits_image_basic() {
     // 160x120 and 30 KB: nothing is legible, but the limits still hold.
-    check_class(&ClassLimits::named("image-basic").unwrap(), &ToImageOptions::default(), &documents());
+    check_class(
+        &ClassLimits::named("image-basic").unwrap(),
+        &ToImageOptions::default(),
+        &documents(),
+    );
 }
 
 #[test]
 fn a_class_with_only_jpeg_gets_jpeg_and_legibility_is_reported() {
-    let class = ClassLimits { formats: vec![OutFormat::Jpeg], ..ClassLimits::named("image-rich").unwrap() };
+    let class =
+        ClassLimits { formats: vec![OutFormat::Jpeg], ..ClassLimits::named("image-rich").unwrap() };
     let docs = documents();
     let (_, pages) = &docs[0];
     let images = pages_to_images(pages, &class, &ToImageOptions::default()).unwrap();
@@ -106,6 +119,11 @@ fn standard_pages_are_stretched_not_squashed() {
     let std = pages_to_images(&find("a4-std"), &class, &opts).unwrap();
     let fine = pages_to_images(&find("a4-fine"), &class, &opts).unwrap();
     let ratio = |i: &mm3gw::render::fax_to_image::MmImage| f64::from(i.height) / f64::from(i.width);
-    assert!((ratio(&std[0]) - ratio(&fine[0])).abs() < 0.01, "{:?} {:?}", std[0].width, fine[0].width);
+    assert!(
+        (ratio(&std[0]) - ratio(&fine[0])).abs() < 0.01,
+        "{:?} {:?}",
+        std[0].width,
+        fine[0].width
+    );
     assert!((ratio(&fine[0]) - 297.0 / 215.0).abs() < 0.02);
 }

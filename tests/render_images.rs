@@ -223,7 +223,8 @@ fn every_interop_image_becomes_profile_s_pages() {
             if libtiff && y_dpi == 98 {
                 let path = tmp.join(format!("{}.tif", rel.replace('/', "_")));
                 std::fs::write(&path, &tif).unwrap();
-                let info = std::process::Command::new("tiffinfo").arg("-D").arg(&path).output().unwrap();
+                let info =
+                    std::process::Command::new("tiffinfo").arg("-D").arg(&path).output().unwrap();
                 let err = String::from_utf8_lossy(&info.stderr);
                 assert!(info.status.success() && !err.contains("rror"), "{rel}: tiffinfo: {err}");
                 let out = tmp.join("copy.tif");

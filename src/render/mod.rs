@@ -13,6 +13,8 @@
 
 pub mod decode;
 pub mod fax_to_image;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod image_to_fax;
 pub mod preview;
 pub mod raster;
