@@ -111,15 +111,20 @@ fn our_text_pages_ocr_at_196_lpi() {
     our_text_page(196);
 }
 
-/// An A4 fax page drawn by ImageMagick with `IM_LINES` at 10, 11 and 12 pt.
-fn imagemagick_page(y_dpi: u32, dir: &Path) -> Vec<Page> {
+/// An A4 fax page drawn by ImageMagick with `IM_LINES` at 10, 11 and 12 pt: in one block, or
+/// `spread` down two thirds of the page so strips have to cut between lines.
+fn imagemagick_page(y_dpi: u32, spread: bool, dir: &Path) -> Vec<Page> {
     let rows = if y_dpi == 196 { 2287 } else { 1143 };
     let tif = dir.join("im.tif");
     let mut cmd = Command::new("convert");
     cmd.args(["-size", &format!("1728x{rows}"), "xc:white", "-density"])
         .arg(format!("204x{y_dpi}"))
         .args(["-units", "PixelsPerInch", "-fill", "black", "-font", "DejaVu-Sans"]);
-    let ys = [200, 240, 280, 340, 384, 428, 496, 544, 592];
+    let ys = if spread {
+        [200, 360, 520, 680, 840, 1000, 1160, 1320, 1480]
+    } else {
+        [200, 240, 280, 340, 384, 428, 496, 544, 592]
+    };
     for (i, (line, y)) in IM_LINES.iter().zip(ys).enumerate() {
         if i % 3 == 0 {
             cmd.args(["-pointsize", &(10 + i / 3).to_string()]);
@@ -133,11 +138,12 @@ fn imagemagick_page(y_dpi: u32, dir: &Path) -> Vec<Page> {
 }
 
 fn imagemagick_page_to_class(y_dpi: u32, class: &str, opts: ToImageOptions, tag: &str) {
+    let spread = tag.contains("spread");
     if !tools() {
         return;
     }
     let dir = scratch(&format!("{class}-{y_dpi}-{tag}"));
-    let pages = imagemagick_page(y_dpi, &dir);
+    let pages = imagemagick_page(y_dpi, spread, &dir);
     let limits = ClassLimits::named(class).unwrap();
     let images = pages_to_images(&pages, &limits, &opts).unwrap();
     let mut text = String::new();
@@ -186,5 +192,6 @@ fn imagemagick_pages_ocr_as_megapixel() {
 fn imagemagick_page_ocr_uncropped_strips_and_whole() {
     let whole = ToImageOptions { crop: false, ..ToImageOptions::default() };
     imagemagick_page_to_class(196, "image-rich", whole.clone(), "uncropped strips");
+    imagemagick_page_to_class(98, "image-rich", ToImageOptions::default(), "spread lines, strips");
     imagemagick_page_to_class(98, "megapixel", whole, "uncropped whole page");
 }

@@ -122,7 +122,7 @@ pub enum ToImageError {
     NoPages,
     #[error("page {page} has no resolution")]
     NoResolution { page: usize },
-    #[error("class {class} accepts none of JPEG, PNG, GIF, WBMP")]
+    #[error("class {class} lists no image format")]
     NoFormat { class: String },
     #[error("class {class}: {needed} bytes needed at the smallest size tried, budget {budget}")]
     OverBudget { class: String, needed: u64, budget: u64 },
@@ -197,8 +197,11 @@ pub fn pages_to_images(
     let mut step = 1.0f64;
     let mut smallest = u64::MAX;
     // Step the density down 10 % at a time; stop trying past a twentieth of the original.
+    // JPEG quality only matters when JPEG is allowed.
+    let qualities: &[u8] =
+        if class.formats.contains(&OutFormat::Jpeg) { &[85, 70, 55] } else { &[85] };
     while step > 0.05 {
-        for q in [85u8, 70, 55] {
+        for &q in qualities {
             let mut out = Vec::with_capacity(pieces.len());
             let mut total = 0u64;
             for pc in &pieces {

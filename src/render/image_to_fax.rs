@@ -160,9 +160,8 @@ pub fn image_to_pages(data: &[u8], opts: &ImageOptions) -> Result<Rendered, Imag
     let want = |w: u32, h: u32| {
         let (dots, rows, rot) = opts.fit(w, h, &area);
         let (pw, ph) = if rot { (rows, dots) } else { (dots, rows) };
-        // Rows at 98 lpi are sparse; keep enough pixels for the horizontal axis in both.
+        // Rows at 98 lpi are sparse: the denser axis decides how many pixels are needed.
         let s = (f64::from(pw) / f64::from(w)).max(f64::from(ph) / f64::from(h));
-        let s = s.max(f64::from(pw.max(ph)) / f64::from(w.max(h)));
         ((f64::from(w) * s).ceil() as u32, (f64::from(h) * s).ceil() as u32)
     };
     let decoded = decode::decode(data, Some(&want), opts.gif_frames_as_pages, &opts.limits)?;

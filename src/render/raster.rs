@@ -46,16 +46,13 @@ impl Grey {
         self.px[y as usize * self.width as usize + x as usize]
     }
 
-    /// A copy of rows `y0..y1` (clamped to the image).
+    /// A copy of rows `y0..y1`, clamped to the image and never empty.
     pub fn rows(&self, y0: u32, y1: u32) -> Grey {
-        let y1 = y1.min(self.height).max(y0.min(self.height) + 1).min(self.height);
-        let y0 = y0.min(y1.saturating_sub(1));
+        let y1 = y1.clamp(1, self.height);
+        let y0 = y0.min(y1 - 1);
         let w = self.width as usize;
-        Grey {
-            width: self.width,
-            height: y1 - y0,
-            px: self.px[y0 as usize * w..y1 as usize * w].to_vec(),
-        }
+        let px = self.px[y0 as usize * w..y1 as usize * w].to_vec();
+        Grey { width: self.width, height: y1 - y0, px }
     }
 
     /// Resamples to `w`×`h`: area averaging where a side shrinks, linear interpolation where it
@@ -321,8 +318,8 @@ fn weights(src: u32, dst: u32) -> Vec<(u32, Vec<i32>)> {
         .collect()
 }
 
-/// Packs a bilevel mask (true = black) into a `width`-dot page row range, placing the mask at
-/// (`left`, `top`) on a white page of `page_w`×`page_h`.
+/// Sets the black pixels of a `mask_w`×`mask_h` bilevel mask (true = black) on `page`, with
+/// the mask's corner at (`left`, `top`); whatever falls off the page is dropped.
 pub fn place(mask: &[bool], mask_w: u32, mask_h: u32, left: u32, top: u32, page: &mut Page) {
     let stride = page.stride();
     let (pw, ph) = (page.width(), page.height());

@@ -105,7 +105,10 @@ pub fn text_to_pages(
         s.chars()
             .map(|c| match c {
                 '\t' => "    ".to_string(),
+                // Controls and invisible format marks (BOM, zero-width spaces, direction marks)
+                // draw nothing on paper either.
                 c if c.is_control() && c != '\n' => String::new(),
+                '\u{FEFF}' | '\u{200B}'..='\u{200F}' | '\u{2060}' => String::new(),
                 c if c == '\n' || font.glyph_id(c).0 != 0 => c.to_string(),
                 c => {
                     let block = block_name(c);
