@@ -12,15 +12,15 @@ fn tight() -> DecodeLimits {
 /// Image bytes → fax pages (both resolutions, GIF frames as pages on odd lengths).
 pub fn image(data: &[u8]) {
     let opts = ImageOptions {
-        y_dpi: if data.len() % 2 == 0 { 98 } else { 196 },
-        gif_frames_as_pages: data.len() % 3 == 0,
+        y_dpi: if data.len().is_multiple_of(2) { 98 } else { 196 },
+        gif_frames_as_pages: data.len().is_multiple_of(3),
         max_pages: 4,
         limits: tight(),
         ..ImageOptions::default()
     };
     if let Ok(r) = image_to_pages(data, &opts) {
         // The pages go on to the MM-image side too, as a fax→MMS round trip would.
-        if data.len() % 5 == 0
+        if data.len().is_multiple_of(5)
             && let Some(class) = ClassLimits::named("image-basic")
         {
             let _ = pages_to_images(&r.pages[..1], &class, &ToImageOptions::default());
