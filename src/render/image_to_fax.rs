@@ -236,7 +236,7 @@ mod tests {
     fn fit_keeps_proportions_and_caps_upscale() {
         let o = ImageOptions { rotate_landscape: false, ..ImageOptions::default() };
         let a = o.area().unwrap();
-        let (d, r, rot) = o.fit(400, 400, &a);
+        let (d, r, rot) = o.fit(1000, 1000, &a);
         assert!(!rot);
         assert_eq!(d, a.width);
         // 196 lpi: rows ≈ dots × 196/204.

@@ -213,7 +213,8 @@ impl Grey {
 
     /// Bradley-style adaptive threshold for documents and line art (true = black): a pixel is
     /// black when it is clearly darker than its neighbourhood's mean, or darker than half the
-    /// global Otsu level (so solid black areas larger than the window stay black).
+    /// midpoint between Otsu's two class means (so solid black areas larger than the window
+    /// stay black).
     pub fn adaptive_threshold(&self) -> Vec<bool> {
         let (w, h) = (self.width as usize, self.height as usize);
         let mut integral = vec![0u32; (w + 1) * (h + 1)];
@@ -224,7 +225,7 @@ impl Grey {
                 integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1] + row_sum;
             }
         }
-        let otsu = u32::from(self.otsu());
+        let otsu = u32::from(self.otsu_midpoint());
         let r = (w.max(h) / 24).clamp(4, 64);
         let mut out = vec![false; w * h];
         for y in 0..h {
@@ -243,15 +244,16 @@ impl Grey {
         out
     }
 
-    /// Otsu's global threshold.
-    pub fn otsu(&self) -> u8 {
+    /// Otsu's split of the histogram into dark and light, as the midpoint of the two class
+    /// means (128 for a flat image).
+    pub fn otsu_midpoint(&self) -> u8 {
         let mut hist = [0u64; 256];
         for &p in &self.px {
             hist[p as usize] += 1;
         }
         let total = self.px.len() as f64;
         let sum_all: f64 = hist.iter().enumerate().map(|(i, &c)| i as f64 * c as f64).sum();
-        let (mut w_b, mut sum_b, mut best, mut best_t) = (0.0, 0.0, 0.0, 128u8);
+        let (mut w_b, mut sum_b, mut best, mut best_t) = (0.0, 0.0, 0.0, 128.0f64);
         for (t, &c) in hist.iter().enumerate() {
             w_b += c as f64;
             if w_b == 0.0 {
@@ -266,10 +268,10 @@ impl Grey {
             let between = w_b * w_f * (m_b - m_f) * (m_b - m_f);
             if between > best {
                 best = between;
-                best_t = t as u8;
+                best_t = (m_b + m_f) / 2.0;
             }
         }
-        best_t
+        best_t.round().clamp(0.0, 255.0) as u8
     }
 }
 
