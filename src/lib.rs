@@ -7,13 +7,18 @@
 //! - [`fax`]: T.4/T.6 fax coding (MH, MR, MMR), TIFF-F read/write, Profile S/F checker.
 //! - [`render`]: MM images and text → fax pages, fax pages → MM images for a content class.
 //! - [`config`]: profiles and the gateway configuration (TOML), with an embedded default.
+//! - [`gateway`]: the service: SMTP server, durable spool, routing, delivery with retry, report
+//!   correlation (signed tokens), metrics. The only module with sockets, disk and clocks.
 //! - [`cli`]: the command-line front end; each subcommand is a thin shell over the core.
 //!
-//! Nothing outside `cli` and (later) `gateway` touches files, sockets, clocks or randomness.
+//! Nothing outside `cli` and `gateway` touches files, sockets, clocks or randomness.
 #![forbid(unsafe_code)]
 
 pub mod cli;
 pub mod config;
 pub mod fax;
+pub mod gateway;
+pub mod inspect;
+pub mod mime;
 pub mod mm;
 pub mod render;

@@ -3,7 +3,7 @@
 mod common;
 
 use mm3gw::fax::check::{Profile, check};
-use mm3gw::fax::tiff_read::{Tiff, TiffReadError, read, read_raw_g3};
+use mm3gw::fax::tiff_read::{ErrorClass, Tiff, TiffReadError, read, read_raw_g3};
 use mm3gw::fax::tiff_write::{WriteOptions, to_vec};
 use mm3gw::fax::{Coding, FillOrder, Limits, Page, PageError};
 
@@ -161,6 +161,9 @@ fn wrong_strip_counts_and_missing_tags_are_typed_errors() {
     assert!(matches!(read(&b, &Limits::default()), Err(TiffReadError::IfdLoop { offset: 8 })));
     // Not TIFF at all.
     assert!(matches!(read(b"GIF89a", &Limits::default()), Err(TiffReadError::NotTiff)));
+    // BigTIFF is refused as unsupported, not as corrupt.
+    let big = read(b"II\x2b\x00\x08\x00\x00\x00", &Limits::default()).unwrap_err();
+    assert_eq!(big.class(), ErrorClass::Unsupported);
 }
 
 #[test]
@@ -202,4 +205,16 @@ fn random_garbage_never_panics() {
         exercise(&b);
         let _ = read_raw_g3(&b, 1728, FillOrder::Lsb, round % 2 == 0, &Limits::default());
     }
+}
+
+#[test]
+fn overlapping_ifds_with_huge_entry_counts_are_refused() {
+    // 1000 IFDs at offsets 8, 10, 12, … each claiming 65 535 entries: without a cap this would
+    // allocate gigabytes of entries from an 800 KB file.
+    let mut b = vec![0u8; 8 + 12 * 65_535 + 8];
+    b[..8].copy_from_slice(b"II\x2a\x00\x08\x00\x00\x00");
+    b[8..10].copy_from_slice(&u16::MAX.to_le_bytes());
+    let e = read(&b, &Limits::default()).unwrap_err();
+    assert!(matches!(e, TiffReadError::TooManyEntries { entries: 65_535, .. }), "{e}");
+    assert_eq!(e.class(), ErrorClass::TooLarge);
 }

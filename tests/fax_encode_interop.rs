@@ -144,3 +144,14 @@ fn checker_flags_tiffcp_g4_without_t6options_for_profile_f() {
     // Layout rules are SHOULD in Profile F: not flagged.
     assert!(!v.iter().any(|v| v.to_string().contains("precedes its IFD")), "{v:#?}");
 }
+
+#[test]
+fn checker_flags_big_endian_for_profile_s_only() {
+    // wild/fax2d.tif is a big-endian ("MM") file from libtiff's fax2tiff, PageNumber 1-based.
+    let bytes = std::fs::read(common::root().join("samples/interop/fax/wild/fax2d.tif")).unwrap();
+    let s: Vec<String> = check(&bytes, Profile::S).iter().map(|v| v.to_string()).collect();
+    assert!(s.iter().any(|l| l.contains("byte order is MM")), "{s:#?}");
+    assert!(s.iter().any(|l| l.contains("PageNumber is 1,1; expected 0,1")), "{s:#?}");
+    let f: Vec<String> = check(&bytes, Profile::F).iter().map(|v| v.to_string()).collect();
+    assert!(!f.iter().any(|l| l.contains("byte order")), "{f:#?}");
+}

@@ -82,13 +82,20 @@ fn codec_round_trip_random_pages_any_width() {
 #[test]
 fn tiff_round_trip_random_pages() {
     let mut rng = Rng(42);
-    for case in 0..24 {
+    for case in 0..48 {
         let n = 1 + rng.below(3) as usize;
         let pages: Vec<Page> = (0..n)
             .map(|_| {
-                let res = [Resolution::FINE, Resolution::STANDARD, Resolution::SUPERFINE]
-                    [rng.below(3) as usize];
-                let width = [1728, 2048, 2432][rng.below(3) as usize];
+                // Every width of the spec sheet's table with a resolution it goes with.
+                let width = VALID_WIDTHS[rng.below(9) as usize];
+                let res = match width {
+                    1728 | 2048 | 2432 => {
+                        [Resolution::FINE, Resolution::STANDARD, Resolution::SUPERFINE]
+                            [rng.below(3) as usize]
+                    }
+                    2592 | 3072 | 3648 => Resolution { x: 300, y: 300 },
+                    _ => Resolution { x: 408, y: 391 },
+                };
                 let height = 1 + rng.below(40) as u32;
                 let mut p = random_page(&mut rng, width, height);
                 p.resolution = Some(res);

@@ -103,7 +103,8 @@ struct ToImagesArgs {
     /// Output directory.
     #[arg(short, long)]
     out: PathBuf,
-    /// Content class: image-basic, image-rich, video-basic, video-rich, megapixel.
+    /// Content class from the profiles: image-basic, image-rich, video-basic, video-rich,
+    /// megapixel, content-basic, content-rich.
     #[arg(long, default_value = "image-rich")]
     class: String,
     /// Keep white margins instead of cropping to the content.

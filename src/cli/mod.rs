@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod fax;
 mod inspect;
 mod preview;
+pub mod serve;
 
 #[derive(Parser)]
 #[command(
@@ -27,6 +28,14 @@ enum Command {
     Fax(fax::Args),
     /// Draw a TIFF fax's pages (or a PBM page) as one PNG picture.
     Preview(preview::Args),
+    /// Run the gateway: SMTP server, spool, delivery, /metrics and /healthz.
+    Serve(serve::ServeArgs),
+    /// Check a configuration file (the embedded default when none is given).
+    CheckConfig(serve::CheckArgs),
+    /// Print the effective configuration (the embedded default when no file is given).
+    Config(serve::CheckArgs),
+    /// Inspect and act on the spool: list, show ID, retry ID, drop ID.
+    Queue(serve::QueueArgs),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -36,6 +45,10 @@ pub fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(args),
         Command::Fax(args) => fax::run(args),
         Command::Preview(args) => preview::run(args),
+        Command::Serve(args) => serve::serve(args),
+        Command::CheckConfig(args) => serve::check(args),
+        Command::Config(args) => serve::print(args),
+        Command::Queue(args) => serve::queue(args),
     }
 }
 

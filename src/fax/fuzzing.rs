@@ -17,8 +17,9 @@ fn tight() -> Limits {
     }
 }
 
-/// TIFF reader, every page decoder behind it, and the checker.
+/// TIFF reader, every page decoder behind it, the checker, and the PBM reader.
 pub fn tiff(data: &[u8]) {
+    let _ = Page::from_pbm(data, &tight());
     if let Ok(t) = Tiff::parse(data, &tight()) {
         for i in 0..t.ifds.len() {
             let _ = t.decode_page(i);

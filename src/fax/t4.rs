@@ -361,6 +361,36 @@ mod tests {
     }
 
     #[test]
+    fn mr_with_rfc3949_alignment_decodes() {
+        // RFC 3949 §4.5.3's reading: fill so that the data after "EOL + tag bit" starts a byte
+        // (libtiff instead ends the EOL itself on a byte). Both put fill only before the EOL.
+        let page = sample(1728, 12);
+        let mut w = BitWriter::with_capacity(4096);
+        let (mut reference, mut cur) = (Vec::new(), Vec::new());
+        add_sentinels(&mut reference, 1728);
+        for y in 0..12 {
+            row_to_changes(page.row(y), 1728, &mut cur);
+            add_sentinels(&mut cur, 1728);
+            let fill = (8 - (w.bit_len() + 13) % 8) % 8;
+            w.put(0, fill as u32);
+            w.put_code(EOL);
+            let one_d = y % 4 == 0;
+            w.put(u32::from(one_d), 1);
+            assert_eq!(w.bit_len() % 8, 0);
+            if one_d {
+                encode_1d(&mut w, &cur, 1728);
+            } else {
+                encode_2d(&mut w, &reference, &cur, 1728);
+            }
+            std::mem::swap(&mut reference, &mut cur);
+        }
+        let params =
+            T4Params { width: 1728, rows: Some(12), two_d: true, byte_aligned_rows: false };
+        let d = decode(&w.finish(), &params, &Limits::default()).unwrap();
+        assert_eq!((d.page, d.bad_lines), (page, 0));
+    }
+
+    #[test]
     fn truncated_stream_counts_missing_rows() {
         let page = sample(1728, 20);
         let data = encode(&page, &T4Encode { k: Some(4), align_eol: false, rtc: false });

@@ -51,6 +51,8 @@ pub enum TiffReadError {
     BigTiff,
     #[error("{what} at offset {offset} lies outside the {len}-byte file")]
     OutOfFile { what: &'static str, offset: u64, len: usize },
+    #[error("page {page}: IFD claims {entries} entries (at most {MAX_IFD_ENTRIES} taken)")]
+    TooManyEntries { page: usize, entries: u16 },
     #[error("IFD chain loops back to offset {offset}")]
     IfdLoop { offset: u32 },
     #[error("more than {max} pages")]
@@ -81,11 +83,43 @@ pub enum TiffReadError {
     T4 { page: usize, source: t4::T4Error },
 }
 
+/// What a caller does about a [`TiffReadError`]: reject the data as corrupt, refuse it as
+/// unsupported (with the reason), or refuse it as too large (a 552 rather than a 554).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorClass {
+    Corrupt,
+    Unsupported,
+    TooLarge,
+}
+
+impl TiffReadError {
+    pub fn class(&self) -> ErrorClass {
+        use TiffReadError as E;
+        match self {
+            E::BigTiff | E::Unsupported { .. } => ErrorClass::Unsupported,
+            E::TooManyPages { .. }
+            | E::TooManyEntries { .. }
+            | E::StripTooLarge { .. }
+            | E::TotalPixels { .. }
+            | E::Page { source: PageError::TooLarge { .. }, .. }
+            | E::T4 {
+                source: t4::T4Error::TooLong { .. } | t4::T4Error::Page(PageError::TooLarge { .. }),
+                ..
+            } => ErrorClass::TooLarge,
+            _ => ErrorClass::Corrupt,
+        }
+    }
+}
+
 /// How one strip failed: MMR keeps its partial rows for the page-level error.
 enum StripError {
     Tiff(TiffReadError),
     Mmr(T6Error),
 }
+
+/// A fax IFD has about 20 entries; this cap keeps a chain of overlapping IFDs, each claiming
+/// 65 535 entries, from costing gigabytes.
+pub const MAX_IFD_ENTRIES: u16 = 512;
 
 /// One IFD entry as stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -213,11 +247,15 @@ impl<'a> Tiff<'a> {
     fn parse_ifd(&self, offset: u32, page: usize) -> Result<Ifd, TiffReadError> {
         let base = u64::from(offset);
         let n = self.u16_at(base).ok_or_else(|| self.out_of_file("IFD", base))?;
+        if n > MAX_IFD_ENTRIES {
+            return Err(TiffReadError::TooManyEntries { page, entries: n });
+        }
         let end = base + 2 + 12 * u64::from(n) + 4;
         if end > self.data.len() as u64 {
             return Err(self.out_of_file("IFD", base));
         }
         let mut entries = Vec::with_capacity(usize::from(n));
+        let mut seen = [0u64; 1024]; // one bit per tag number
         for k in 0..u64::from(n) {
             let at = base + 2 + 12 * k;
             let (Some(tag), Some(typ), Some(count)) =
@@ -233,9 +271,11 @@ impl<'a> Tiff<'a> {
             if value_offset + value_len > self.data.len() as u64 {
                 return Err(self.out_of_file("tag values", value_offset));
             }
-            if entries.iter().any(|e: &Entry| e.tag == tag) {
+            let (word, bit) = (usize::from(tag / 64), 1u64 << (tag % 64));
+            if seen[word] & bit != 0 {
                 return Err(TiffReadError::DuplicateTag { page, tag });
             }
+            seen[word] |= bit;
             entries.push(Entry { tag, typ, count, field, value_offset, value_len });
         }
         let next = self.u32_at(end - 4).unwrap_or(0);

@@ -39,8 +39,8 @@ impl OutFormat {
     }
 }
 
-/// A content class's limits (spec `mms.md` §6). Until the gateway's profile TOML lands these
-/// come from [`ClassLimits::named`]; the fields are what the TOML will carry.
+/// A content class's limits for images (spec `mms.md` §6), taken from the class's profile
+/// (`profiles/*.toml`, [`crate::config::ContentClass`]).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
 pub struct ClassLimits {
     pub name: String,
@@ -52,23 +52,33 @@ pub struct ClassLimits {
 }
 
 impl ClassLimits {
-    /// The OMA MMS conformance classes that carry images (1 KB = 1024 B, as Nokia counts).
-    pub fn named(name: &str) -> Option<ClassLimits> {
-        use OutFormat::*;
-        let (kb, w, h, formats): (u64, u32, u32, &[OutFormat]) = match name {
-            "image-basic" => (30, 160, 120, &[Jpeg, Gif, Wbmp]),
-            "image-rich" | "video-basic" => (100, 640, 480, &[Jpeg, Gif, Wbmp, Png]),
-            "video-rich" => (300, 640, 480, &[Jpeg, Gif, Wbmp, Png]),
-            "megapixel" => (600, 1600, 1200, &[Jpeg, Gif, Wbmp, Png]),
-            _ => return None,
-        };
-        Some(ClassLimits {
-            name: name.to_string(),
-            max_bytes: kb * 1024,
-            max_width: w,
-            max_height: h,
-            formats: formats.to_vec(),
+    /// The image limits of a content-class profile; `None` for a class without still images.
+    pub fn from_class(c: &crate::config::ContentClass) -> Option<ClassLimits> {
+        let [max_width, max_height] = c.max_image?;
+        let formats: Vec<OutFormat> = c
+            .formats
+            .iter()
+            .filter_map(|m| match m.to_ascii_lowercase().as_str() {
+                "image/jpeg" => Some(OutFormat::Jpeg),
+                "image/png" => Some(OutFormat::Png),
+                "image/gif" => Some(OutFormat::Gif),
+                "image/vnd.wap.wbmp" => Some(OutFormat::Wbmp),
+                _ => None,
+            })
+            .collect();
+        (!formats.is_empty()).then(|| ClassLimits {
+            name: c.name.clone(),
+            max_bytes: c.max_message_bytes,
+            max_width,
+            max_height,
+            formats,
         })
+    }
+
+    /// A class from the embedded profiles by its token (`image-rich`, `megapixel`, …).
+    pub fn named(name: &str) -> Option<ClassLimits> {
+        let profiles = crate::config::Profiles::embedded().ok()?;
+        Self::from_class(profiles.content_class(name)?)
     }
 }
 

@@ -1,0 +1,267 @@
+//! The flows of issue 8 §3 as pure functions: a test converter stands in for `interwork/`.
+use std::sync::Arc;
+
+use super::*;
+use crate::gateway::convert::Outbound;
+use crate::gateway::spool::Stage;
+
+const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+fn config() -> Config {
+    Config::from_toml(
+        "[server]\nhostname = \"mm3gw.example.net\"\n[mmsc]\ndomains = [\"mms.example.net\"]\nnext_hop = \"file:out/mmsc\"\n\
+         [[route]]\nname = \"fax\"\nrecipients = [\"FAX=*@*\"]\nconvert = \"fax\"\npeer_domain = \"offramp.example.net\"\nnext_hop = \"file:out/fax\"\n",
+        "test",
+    )
+    .unwrap()
+}
+
+/// Stands in for the fax conversion: one message per recipient carrying the token Message-ID.
+fn fake_fax() -> Converters {
+    let mut c = Converters::default();
+    c.register(
+        Direction::FromMm(Convert::Fax),
+        Arc::new(|m: &SpooledMessage<'_>, _| {
+            if m.body.windows(7).any(|w| w == b"NOCONV!") {
+                return Err(ConvertError::ContentNotAccepted("nothing a fax can carry".into()));
+            }
+            Ok(m.message_ids
+                .iter()
+                .map(|(rcpt, mid)| Outbound {
+                    envelope: Envelope {
+                        mail_from: "+4917012345/TYPE=PLMN@mm3gw.example.net".into(),
+                        rcpt_to: vec![Rcpt::plain(rcpt)],
+                        envid: None,
+                        ret: None,
+                    },
+                    body: format!("Message-ID: {mid}\r\nSubject: fax\r\n\r\npage\r\n").into_bytes(),
+                })
+                .collect())
+        }),
+    );
+    c
+}
+
+fn inbound(rcpt: &str, mail_from: &str) -> Entry {
+    Entry {
+        id: "0000000001-00000000000000aa".into(),
+        stage: Stage::Inbound,
+        envelope: Envelope {
+            mail_from: mail_from.into(),
+            rcpt_to: vec![Rcpt::plain(rcpt)],
+            envid: None,
+            ret: None,
+        },
+        created: 1_704_103_200,
+        expires: 1_704_103_200 + 3600,
+        attempts: 0,
+        next_attempt: 0,
+        last_error: None,
+        size: 0,
+        crc32: 0,
+        held: None,
+        origin: None,
+    }
+}
+
+fn sample(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/samples/inspect/{name}/input.eml", env!("CARGO_MANIFEST_DIR")))
+        .unwrap()
+}
+
+fn text(m: &NewMessage) -> String {
+    String::from_utf8_lossy(&m.body).into_owned()
+}
+
+#[test]
+fn forward_req_to_a_fax_route_is_converted_acknowledged_and_tokenised() {
+    let (cfg, conv) = (config(), fake_fax());
+    let keys = Keys::new(KEY, None, "mm3gw.example.net");
+    let ctx = Ctx { config: &cfg, converters: &conv, keys: &keys, now: 1_704_103_260 };
+    let e = inbound(
+        "FAX=+12125550100@mm3gw.example.net",
+        "+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs",
+    );
+    let plan = process(&e, &sample("fwd-photo-text-smil"), &ctx);
+    assert!(plan.hold.is_none());
+    assert_eq!(plan.messages.len(), 2, "{:?}", plan.events);
+    let fax = &plan.messages[0];
+    assert_eq!(fax.purpose, "fax");
+    assert_eq!(fax.next_hop, NextHop::File("out/fax".into()));
+    assert_eq!(fax.envelope.ret.as_deref(), Some("HDRS"));
+    assert_eq!(fax.envelope.envid.as_ref().map(String::len), Some(23));
+    assert_eq!(fax.envelope.rcpt_to[0].notify.as_deref(), Some("SUCCESS,FAILURE"));
+    assert_eq!(
+        fax.envelope.rcpt_to[0].orcpt.as_deref(),
+        Some("FAX=+12125550100@mm3gw.example.net")
+    );
+    let fr = fax.on_failure.as_ref().unwrap();
+    assert_eq!(
+        (fr.mm_id.as_str(), fr.recipient.as_str()),
+        ("\"M-0001@mms.example.net\"", "+12125550100/TYPE=PLMN")
+    );
+    let res = &plan.messages[1];
+    assert_eq!(res.purpose, "mm4-res");
+    assert_eq!(res.envelope.mail_from, "system-user@mm3gw.example.net");
+    assert_eq!(res.envelope.rcpt_to, vec![Rcpt::plain("system-user@mms.mnc002.mcc262.gprs")]);
+    let t = text(res);
+    for h in [
+        "X-Mms-Message-Type: MM4_forward.RES",
+        "X-Mms-Transaction-ID: \"T-0001@mms.example.net\"",
+        "X-Mms-Message-ID: \"M-0001@mms.example.net\"",
+        "X-Mms-Request-Status-Code: Ok",
+    ] {
+        assert!(t.contains(h), "{h} missing in\n{t}");
+    }
+    let parsed = Mm4::parse(&res.body).unwrap();
+    assert_eq!(parsed.message_type, MessageType::ForwardRes);
+
+    // The DSN for that fax comes back to any instance with the same key: an MM4 delivery report.
+    let mid = text(fax).lines().next().unwrap().trim_start_matches("Message-ID: ").to_owned();
+    let dsn = String::from_utf8(sample("dsn-delivered")).unwrap().replace(
+        "--===============4850263963412459576==--",
+        &format!("--===============4850263963412459576==\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: {mid}\r\nSubject: fax\r\n\r\n--===============4850263963412459576==--"),
+    );
+    assert!(dsn.contains(&mid));
+    let other_instance = Keys::new(KEY, None, "mm3gw.example.net");
+    let ctx2 = Ctx { config: &cfg, converters: &conv, keys: &other_instance, now: 1_704_103_300 };
+    let plan =
+        process(&inbound("+4917012345/TYPE=PLMN@mm3gw.example.net", ""), dsn.as_bytes(), &ctx2);
+    assert_eq!(plan.messages.len(), 1, "{:?}", plan.events);
+    let dr = &plan.messages[0];
+    assert_eq!(dr.purpose, "mm4-delivery-report");
+    assert_eq!(dr.envelope.rcpt_to, vec![Rcpt::plain("system-user@mms.mnc002.mcc262.gprs")]);
+    let t = text(dr);
+    for h in [
+        "X-Mms-Message-Type: MM4_delivery_report.REQ",
+        "X-Mms-Message-ID: \"M-0001@mms.example.net\"",
+        "X-Mms-MM-Status-Code: Retrieved",
+        "From: +12125550100/TYPE=PLMN",
+        "To: +4917012345/TYPE=PLMN",
+        "X-Mms-Forward-To-Originator-UA: Yes",
+    ] {
+        assert!(t.contains(h), "{h} missing in\n{t}");
+    }
+
+    // A forged token is refused and reports nothing.
+    let forged = dsn.replace(&mid[5..15], "AAAAAAAAAA");
+    let plan = process(&inbound("x@mm3gw.example.net", ""), forged.as_bytes(), &ctx2);
+    assert!(plan.messages.is_empty());
+    assert!(matches!(plan.events.as_slice(), [Event::TokenRefused { .. }]), "{:?}", plan.events);
+    // A DSN with no token at all is uncorrelatable.
+    let plan = process(&inbound("x@mm3gw.example.net", ""), &sample("dsn-delivered"), &ctx2);
+    assert_eq!(plan.events, vec![Event::Uncorrelatable]);
+}
+
+#[test]
+fn unconvertible_mm_gets_an_error_res_and_an_unrecognised_dr() {
+    let (cfg, conv) = (config(), fake_fax());
+    let keys = Keys::new(KEY, None, "mm3gw.example.net");
+    let ctx = Ctx { config: &cfg, converters: &conv, keys: &keys, now: 1_704_103_260 };
+    let body = String::from_utf8(sample("fwd-photo-text-smil"))
+        .unwrap()
+        .replace("Subject: Photo for the fax", "Subject: NOCONV!");
+    let plan =
+        process(&inbound("FAX=+12125550100@x.example", "a@mms.example.net"), body.as_bytes(), &ctx);
+    let purposes: Vec<&str> = plan.messages.iter().map(|m| m.purpose.as_str()).collect();
+    assert_eq!(purposes, ["mm4-delivery-report", "mm4-res"]);
+    assert!(text(&plan.messages[0]).contains("X-Mms-MM-Status-Code: Unrecognised"));
+    assert!(
+        text(&plan.messages[1]).contains("X-Mms-Request-Status-Code: Error-content-not-accepted")
+    );
+}
+
+#[test]
+fn mdn_becomes_a_read_reply_and_res_from_the_mmsc_is_logged() {
+    let (cfg, conv) = (config(), fake_fax());
+    let keys = Keys::new(KEY, None, "mm3gw.example.net");
+    let ctx = Ctx { config: &cfg, converters: &conv, keys: &keys, now: 1_704_103_260 };
+    let token = Token {
+        flags: Flags { delivery_report: false, rs_delivery_report: false, read_reply: true },
+        time: 1,
+        mm_id: "mid-1".into(),
+        originator: "+4917012345/TYPE=PLMN".into(),
+        originator_system: "system-user@mms.example.net".into(),
+        recipient: "+12125550100@vm.example.net".into(),
+    };
+    let mdn = String::from_utf8(sample("mdn-displayed"))
+        .unwrap()
+        .replace("<x@mm3gw.example.net>", &keys.message_id(&token));
+    let plan =
+        process(&inbound("+4917012345/TYPE=PLMN@mm3gw.example.net", ""), mdn.as_bytes(), &ctx);
+    assert_eq!(plan.messages.len(), 1, "{:?}", plan.events);
+    let t = text(&plan.messages[0]);
+    assert!(
+        t.contains("X-Mms-Message-Type: MM4_read_reply_report.REQ")
+            && t.contains("X-Mms-Read-Status: Read"),
+        "{t}"
+    );
+
+    let plan = process(
+        &inbound("system-user@mm3gw.example.net", "system-user@mms.example.net"),
+        &sample("fwd-res"),
+        &ctx,
+    );
+    assert!(plan.messages.is_empty());
+    assert!(
+        matches!(&plan.events[..], [Event::ResponseReceived { status, .. }] if status == "Ok"),
+        "{:?}",
+        plan.events
+    );
+}
+
+#[test]
+fn missing_converter_holds_and_failure_reports_are_built() {
+    let cfg = config();
+    let keys = Keys::new(KEY, None, "mm3gw.example.net");
+    let none = Converters::default();
+    let ctx = Ctx { config: &cfg, converters: &none, keys: &keys, now: 1 };
+    let plan = process(&inbound("FAX=+1@x.example", "a@b"), &sample("fwd-photo-text-smil"), &ctx);
+    assert!(plan.hold.is_some() && plan.messages.is_empty());
+
+    let fr = FailureReport {
+        mm_id: "\"mid\"".into(),
+        originator: "+4917012345/TYPE=PLMN".into(),
+        originator_system: "system-user@mms.example.net".into(),
+        recipient: "+12125550100/TYPE=PLMN".into(),
+        delivery_report: false,
+        rs_delivery_report: true,
+    };
+    let m = failure_report(&fr, MmStatus::Expired, "lifetime exceeded", &cfg, "0000000001-ab", 5)
+        .unwrap();
+    let t = text(&m);
+    assert!(
+        t.contains("X-Mms-MM-Status-Code: Expired")
+            && t.contains("X-Mms-Forward-To-Originator-UA: No"),
+        "{t}"
+    );
+    assert_eq!(m.envelope.rcpt_to, vec![Rcpt::plain("system-user@mms.example.net")]);
+}
+
+#[test]
+fn hidden_senders_are_refused_and_expiry_bounds_retries() {
+    let (cfg, conv) = (config(), fake_fax());
+    let keys = Keys::new(KEY, None, "mm3gw.example.net");
+    let ctx = Ctx { config: &cfg, converters: &conv, keys: &keys, now: 1_704_103_260 };
+    let req = String::from_utf8(sample("fwd-photo-text-smil")).unwrap();
+    let hidden = req
+        .replace("X-Mms-Priority: High", "X-Mms-Priority: High\r\nX-Mms-Sender-Visibility: Hide");
+    let plan = process(
+        &inbound("FAX=+12125550100@x.example", "a@mms.example.net"),
+        hidden.as_bytes(),
+        &ctx,
+    );
+    let purposes: Vec<&str> = plan.messages.iter().map(|m| m.purpose.as_str()).collect();
+    assert_eq!(purposes, ["mm4-delivery-report", "mm4-res"], "no fax leaves");
+    assert!(text(&plan.messages[1]).contains("X-Mms-Request-Status-Code: Error-service-denied"));
+    assert!(text(&plan.messages[0]).contains("X-Mms-MM-Status-Code: Rejected"));
+
+    let expiring = req.replace("X-Mms-Priority: High", "X-Mms-Priority: High\r\nX-Mms-Expiry: 600");
+    let plan = process(
+        &inbound("FAX=+12125550100@x.example", "a@mms.example.net"),
+        expiring.as_bytes(),
+        &ctx,
+    );
+    // Relative to the MM's Date (Mon, 01 Jan 2024 10:00:00 +0000).
+    assert_eq!(plan.messages[0].expires, Some(1_704_103_200 + 600));
+}

@@ -1,0 +1,485 @@
+//! The scheduler: runs processing (on a bounded pool of blocking threads, off the async reactor)
+//! and deliveries (bounded concurrency) for every spooled entry when it is due, retries with
+//! backoff until the entry's lifetime, and resumes every entry after a restart.
+//!
+//! Due times live in memory (a min-heap, as in the legacy Stalwart queue) and on disk in each
+//! entry's record; the heap is rebuilt from the spool at start and refreshed by a periodic
+//! rescan, which also picks up changes made by `mm3gw queue retry|drop` while the server runs.
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::{Notify, Semaphore, watch};
+
+use crate::config::{Config, NextHop};
+use crate::mm::MmStatus;
+
+use super::convert::Converters;
+use super::delivery::{self, ClientSettings};
+use super::metrics::Metrics;
+use super::process::{self, Ctx, Event, NewMessage};
+use super::session::Message;
+use super::spool::{Entry, SentRecord, Spool, SpoolError, Stage};
+use super::token::Keys;
+
+/// How often the spool directory is rescanned for entries changed from outside.
+const RESCAN: Duration = Duration::from_secs(15);
+
+/// The running queue, shared by the SMTP sessions and the scheduler.
+pub struct Queue {
+    pub config: Arc<Config>,
+    pub spool: Spool,
+    pub converters: Converters,
+    pub keys: Arc<Keys>,
+    pub metrics: Metrics,
+    state: Mutex<Schedule>,
+    wake: Notify,
+    workers: Arc<Semaphore>,
+    deliveries: Arc<Semaphore>,
+}
+
+#[derive(Default)]
+struct Schedule {
+    heap: BinaryHeap<Reverse<(u64, String)>>,
+    /// id → due time of its live heap item (older heap items for the id are stale).
+    due: HashMap<String, u64>,
+    running: HashSet<String>,
+}
+
+impl Queue {
+    pub fn new(
+        config: Arc<Config>,
+        spool: Spool,
+        converters: Converters,
+        keys: Arc<Keys>,
+        metrics: Metrics,
+    ) -> Arc<Queue> {
+        let workers = Arc::new(Semaphore::new(config.server.workers.max(1)));
+        let deliveries = Arc::new(Semaphore::new(config.delivery.concurrency.max(1)));
+        Arc::new(Queue {
+            config,
+            spool,
+            converters,
+            keys,
+            metrics,
+            state: Mutex::default(),
+            wake: Notify::new(),
+            workers,
+            deliveries,
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Schedule> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Schedules (or reschedules) an entry.
+    pub fn schedule(&self, id: &str, due: u64) {
+        let mut s = self.lock();
+        if s.due.get(id) == Some(&due) {
+            return;
+        }
+        s.due.insert(id.to_owned(), due);
+        s.heap.push(Reverse((due, id.to_owned())));
+        drop(s);
+        self.wake.notify_one();
+    }
+
+    /// Recovers the spool and schedules every entry (a restart resumes every message).
+    pub fn recover(&self) -> Result<usize, SpoolError> {
+        let r = self.spool.recover()?;
+        if r.orphans_removed > 0 || !r.corrupt.is_empty() {
+            tracing::warn!(
+                context = "spool",
+                event = "recovered",
+                orphans_removed = r.orphans_removed,
+                corrupt = r.corrupt.len()
+            );
+        }
+        let n = r.entries.len();
+        for e in r.entries.into_iter().filter(|e| e.held.is_none()) {
+            self.schedule(&e.id, e.next_attempt);
+        }
+        self.metrics.spool_messages.set(n as i64);
+        Ok(n)
+    }
+
+    /// Spools a message received over SMTP (blocking disk I/O off the reactor). The caller
+    /// answers 250 only when this returns `Ok`.
+    pub async fn store_inbound(
+        self: &Arc<Self>,
+        msg: Message,
+        peer: String,
+    ) -> Result<String, SpoolError> {
+        let q = self.clone();
+        let now = super::now();
+        let id = Spool::new_id(now);
+        let received = format!(
+            "Received: from {} ([{peer}])\r\n\tby {} (mm3gw) with {} id {id};\r\n\t{}\r\n",
+            if msg.helo.is_empty() { "unknown" } else { &msg.helo },
+            self.config.server.hostname,
+            if msg.tls { "ESMTPS" } else { "ESMTP" },
+            super::rfc5322_date(now)
+        );
+        let mut entry = Entry {
+            id: id.clone(),
+            stage: Stage::Inbound,
+            envelope: msg.envelope,
+            created: now,
+            expires: now + self.config.delivery.lifetime_s,
+            attempts: 0,
+            next_attempt: now,
+            last_error: None,
+            size: 0,
+            crc32: 0,
+            held: None,
+            origin: Some(format!("{peer} helo={}", msg.helo)),
+        };
+        let stored = tokio::task::spawn_blocking(move || {
+            let mut body = Vec::with_capacity(received.len() + msg.body.len());
+            body.extend_from_slice(received.as_bytes());
+            body.extend_from_slice(&msg.body);
+            q.spool.store(&mut entry, &body).map(|()| entry)
+        })
+        .await
+        .map_err(|e| SpoolError::Io {
+            path: self.spool.root().into(),
+            source: std::io::Error::other(e.to_string()),
+        })??;
+        self.metrics.accepted.inc();
+        self.metrics.spool_messages.inc();
+        tracing::info!(context = "smtp", event = "accepted", id = %stored.id, from = %stored.envelope.mail_from, rcpts = stored.envelope.rcpt_to.len(), size = stored.size);
+        self.schedule(&id, now);
+        Ok(id)
+    }
+
+    /// Runs due entries until `shutdown` turns true, then waits (bounded) for work in flight.
+    pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        let mut last_scan = Instant::now();
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            if last_scan.elapsed() >= RESCAN {
+                last_scan = Instant::now();
+                let q = self.clone();
+                let _ = tokio::task::spawn_blocking(move || q.rescan()).await;
+            }
+            let now = super::now();
+            let mut ready = Vec::new();
+            let mut next_due = None;
+            {
+                let mut s = self.lock();
+                while let Some(Reverse((due, id))) = s.heap.peek().cloned() {
+                    if s.due.get(&id) != Some(&due) {
+                        s.heap.pop();
+                        continue;
+                    }
+                    if due > now {
+                        next_due = Some(due);
+                        break;
+                    }
+                    s.heap.pop();
+                    s.due.remove(&id);
+                    if s.running.insert(id.clone()) {
+                        ready.push(id);
+                    }
+                }
+            }
+            for id in ready {
+                let q = self.clone();
+                tokio::spawn(async move {
+                    q.run_entry(&id).await;
+                    q.lock().running.remove(&id);
+                });
+            }
+            let wait = next_due
+                .map_or(RESCAN, |d| Duration::from_secs(d.saturating_sub(now)).min(RESCAN))
+                .max(Duration::from_millis(50));
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = self.wake.notified() => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        // Finish what is in flight (bounded): take every permit back.
+        let drain = async {
+            let _w = self.workers.acquire_many(self.config.server.workers.max(1) as u32).await;
+            let _d =
+                self.deliveries.acquire_many(self.config.delivery.concurrency.max(1) as u32).await;
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(30), drain).await;
+    }
+
+    /// Picks up entries added or rescheduled from outside (the `queue` subcommands).
+    fn rescan(&self) {
+        self.spool.expire_sent(super::now(), self.config.delivery.lifetime_s);
+        let Ok(ids) = self.spool.ids() else { return };
+        self.metrics.spool_messages.set(ids.len() as i64);
+        for id in ids {
+            let known = {
+                let s = self.lock();
+                s.running.contains(&id) || s.due.contains_key(&id)
+            };
+            if let Ok(e) = self.spool.entry(&id)
+                && e.held.is_none()
+                && (!known || self.lock().due.get(&id).is_some_and(|&d| d != e.next_attempt))
+            {
+                self.schedule(&id, e.next_attempt);
+            }
+        }
+    }
+
+    async fn run_entry(self: &Arc<Self>, id: &str) {
+        let entry = match self.spool.entry(id) {
+            Ok(e) => e,
+            Err(SpoolError::NotFound(_)) => return, // dropped meanwhile
+            Err(e) => {
+                tracing::error!(context = "queue", event = "unreadable", id = %id, error = %e);
+                return;
+            }
+        };
+        if entry.held.is_some() {
+            return;
+        }
+        match &entry.stage {
+            Stage::Inbound => self.process_entry(entry).await,
+            Stage::Outbound { .. } => self.deliver_entry(entry).await,
+        }
+    }
+
+    async fn process_entry(self: &Arc<Self>, mut entry: Entry) {
+        let Ok(_permit) = self.workers.clone().acquire_owned().await else { return };
+        let q = self.clone();
+        let e2 = entry.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            let body = q.spool.body(&e2)?;
+            let started = Instant::now();
+            let ctx = Ctx {
+                config: &q.config,
+                converters: &q.converters,
+                keys: &q.keys,
+                now: super::now(),
+            };
+            let plan = process::process(&e2, &body, &ctx);
+            q.metrics.conversion_seconds.observe(started.elapsed().as_secs_f64());
+            if plan.hold.is_none() {
+                for m in &plan.messages {
+                    q.store_outbound(&e2, m.clone())?;
+                }
+            }
+            Ok::<_, SpoolError>(plan)
+        })
+        .await;
+        let plan = match result {
+            Ok(Ok(p)) => p,
+            Ok(Err(e)) => {
+                tracing::error!(context = "queue", event = "process-error", id = %entry.id, error = %e);
+                self.hold(&mut entry, e.to_string());
+                return;
+            }
+            Err(e) => {
+                tracing::error!(context = "queue", event = "process-panic", id = %entry.id, error = %e);
+                self.hold(&mut entry, format!("processing failed: {e}"));
+                return;
+            }
+        };
+        for ev in &plan.events {
+            self.log_event(&entry, ev);
+        }
+        if let Some(reason) = plan.hold {
+            self.hold(&mut entry, reason);
+            return;
+        }
+        // The plan's messages are durable: only now is the inbound entry finished.
+        if self.spool.remove(&entry.id).is_ok() {
+            self.metrics.spool_messages.dec();
+        }
+        tracing::info!(context = "queue", event = "processed", id = %entry.id, outbound = plan.messages.len());
+    }
+
+    fn hold(&self, entry: &mut Entry, reason: String) {
+        tracing::warn!(context = "queue", event = "held", id = %entry.id, reason = %reason);
+        entry.held = Some(reason);
+        let _ = self.spool.update(entry);
+    }
+
+    /// Spools one message built by processing (blocking).
+    fn store_outbound(&self, parent: &Entry, m: NewMessage) -> Result<String, SpoolError> {
+        let now = super::now();
+        let id = Spool::new_id(now);
+        let mut entry = Entry {
+            id: id.clone(),
+            stage: Stage::Outbound {
+                next_hop: m.next_hop.to_string(),
+                purpose: m.purpose,
+                on_failure: m.on_failure,
+            },
+            envelope: m.envelope,
+            created: now,
+            // The MM's own expiry bounds the retries too (spec/mms.md §8, expiry row).
+            expires: m.expires.map_or(parent.expires, |x| x.min(parent.expires)).max(now + 60),
+            attempts: 0,
+            next_attempt: now,
+            last_error: None,
+            size: 0,
+            crc32: 0,
+            held: None,
+            origin: Some(format!("built from {}", parent.id)),
+        };
+        self.spool.store(&mut entry, &m.body)?;
+        self.metrics.spool_messages.inc();
+        self.schedule(&id, now);
+        Ok(id)
+    }
+
+    async fn deliver_entry(self: &Arc<Self>, mut entry: Entry) {
+        let Ok(_permit) = self.deliveries.clone().acquire_owned().await else { return };
+        let Stage::Outbound { next_hop, purpose, on_failure } = entry.stage.clone() else { return };
+        let body = match self.spool.body(&entry) {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::error!(context = "queue", event = "unreadable", id = %entry.id, error = %e);
+                return;
+            }
+        };
+        let hop = match NextHop::parse(&next_hop) {
+            Ok(h) => h,
+            Err(e) => {
+                self.hold(&mut entry, format!("bad next hop {next_hop}: {e}"));
+                return;
+            }
+        };
+        let client = ClientSettings {
+            hostname: self.config.server.hostname.clone(),
+            timeout: Duration::from_secs(self.config.delivery.connect_timeout_s),
+        };
+        let result = delivery::deliver(&hop, &entry.id, &entry.envelope, &body, &client).await;
+        let now = super::now();
+        let purpose_label = Metrics::label("purpose", &purpose);
+        match result {
+            Ok(reply) => {
+                if purpose.starts_with("mm4-") && purpose != "mm4-res" {
+                    self.remember_request(&entry, &purpose, &body, now);
+                }
+                if self.spool.remove(&entry.id).is_ok() {
+                    self.metrics.spool_messages.dec();
+                }
+                self.metrics.delivered.get_or_create(&purpose_label).inc();
+                tracing::info!(context = "delivery", event = "delivered", id = %entry.id, purpose = %purpose, next_hop = %next_hop, attempts = entry.attempts + 1, reply = %reply);
+            }
+            Err(e) if e.is_transient() && now < entry.expires => {
+                entry.attempts += 1;
+                let d = &self.config.delivery;
+                entry.next_attempt = now
+                    + delivery::backoff(
+                        entry.attempts,
+                        d.retry_min_s,
+                        d.retry_max_s,
+                        super::random_u64(),
+                    );
+                entry.last_error = Some(e.to_string());
+                if let Err(se) = self.spool.update(&entry) {
+                    tracing::error!(context = "queue", event = "update-failed", id = %entry.id, error = %se);
+                }
+                tracing::warn!(context = "delivery", event = "deferred", id = %entry.id, purpose = %purpose, next_hop = %next_hop, attempts = entry.attempts, retry_in_s = entry.next_attempt - now, error = %e);
+                self.schedule(&entry.id, entry.next_attempt);
+            }
+            Err(e) => {
+                let expired = e.is_transient();
+                let (status, text) = if expired {
+                    (MmStatus::Expired, format!("not delivered within the lifetime: {e}"))
+                } else {
+                    (MmStatus::Rejected, e.to_string())
+                };
+                // The failure report is spooled before the failed entry goes (at least once).
+                if let Some(fr) = &on_failure
+                    && let Some(report) =
+                        process::failure_report(fr, status, &text, &self.config, &entry.id, now)
+                {
+                    match self.store_outbound(&entry, report) {
+                        Ok(_) => {
+                            self.metrics
+                                .reports
+                                .get_or_create(&Metrics::label("kind", "delivery-report"))
+                                .inc();
+                        }
+                        Err(se) => {
+                            tracing::error!(context = "queue", event = "report-store-failed", id = %entry.id, error = %se);
+                            self.hold(
+                                &mut entry,
+                                format!("failed ({e}) and its report could not be spooled"),
+                            );
+                            return;
+                        }
+                    }
+                }
+                if self.spool.remove(&entry.id).is_ok() {
+                    self.metrics.spool_messages.dec();
+                }
+                self.metrics.delivery_failures.get_or_create(&purpose_label).inc();
+                tracing::error!(context = "delivery", event = if expired { "expired" } else { "failed" }, id = %entry.id, purpose = %purpose, next_hop = %next_hop, attempts = entry.attempts + 1, error = %e, reported = on_failure.is_some());
+            }
+        }
+    }
+
+    /// Records an MM4 request that asked for a .RES, so the .RES can be matched (`sent/`).
+    fn remember_request(&self, entry: &Entry, purpose: &str, body: &[u8], now: u64) {
+        let Ok(mm) = crate::mm::Mm4::parse(body) else { return };
+        if mm.elements.ack_request != Some(true) {
+            return;
+        }
+        if let Some(tx) = &mm.elements.transaction_id {
+            let rec = SentRecord {
+                id: entry.id.clone(),
+                purpose: purpose.to_owned(),
+                message_type: mm.message_type.to_string(),
+                sent: now,
+            };
+            self.spool.record_sent(tx.raw(), &rec);
+        }
+    }
+
+    fn log_event(&self, entry: &Entry, ev: &Event) {
+        let id = &entry.id;
+        match ev {
+            Event::Converted { target, messages } => {
+                tracing::info!(context = "process", event = "converted", id = %id, target = %target, messages)
+            }
+            Event::ConversionFailed { target, reason } => {
+                tracing::warn!(context = "process", event = "conversion-failed", id = %id, target = %target, reason = %reason)
+            }
+            Event::Acknowledged { status } => {
+                tracing::info!(context = "process", event = "acknowledged", id = %id, status = %status)
+            }
+            Event::Report { kind, status } => {
+                self.metrics.reports.get_or_create(&Metrics::label("kind", kind)).inc();
+                tracing::info!(context = "process", event = "report", id = %id, kind = %kind, status = %status);
+            }
+            Event::ReportNotNeeded { reason } => {
+                tracing::info!(context = "process", event = "report-not-needed", id = %id, reason = %reason)
+            }
+            Event::TokenRefused { reason } => {
+                self.metrics.tokens_refused.inc();
+                tracing::warn!(context = "process", event = "token-refused", id = %id, reason = %reason, from = %entry.envelope.mail_from);
+            }
+            Event::Uncorrelatable => {
+                tracing::warn!(context = "process", event = "uncorrelatable", id = %id, from = %entry.envelope.mail_from)
+            }
+            Event::ResponseReceived { message_type, transaction_id, status } => {
+                match self.spool.take_sent(transaction_id) {
+                    Some(sent) => {
+                        tracing::info!(context = "process", event = "response", id = %id, message_type = %message_type, transaction_id = %transaction_id, status = %status, matched = %sent.id, request = %sent.message_type, after_s = super::now().saturating_sub(sent.sent))
+                    }
+                    None => {
+                        tracing::warn!(context = "process", event = "response-unmatched", id = %id, message_type = %message_type, transaction_id = %transaction_id, status = %status)
+                    }
+                }
+            }
+            Event::Dropped { reason } => {
+                tracing::warn!(context = "process", event = "dropped", id = %id, reason = %reason)
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! MM4 to RFC 5322 bytes: the X-Mms headers first in the order of spec/mms.md §1, canonical
+//! spellings, raw ids echoed exactly, then the RFC 5322 headers, kept extras and the body.
+use crate::mime::{encode_text, write_header, write_part};
+
+use super::model::{AddressField, Expiry, Mm4};
+use super::status::bool_str;
+
+/// The 23.140 version we speak (the last release, Rel-6).
+pub const MMS_VERSION: &str = "6.16.0";
+
+impl Mm4 {
+    /// The message as CRLF bytes, ready for SMTP DATA (before dot-stuffing).
+    /// Bcc is never written: on MM4 it exists only as RCPT TO (spec/mms.md §1 notes).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let e = &self.elements;
+        let mut out =
+            Vec::with_capacity(1024 + self.body.as_ref().map_or(0, |b| b.bytes().len() * 2));
+        let h = |out: &mut Vec<u8>, name: &str, value: Option<&str>| {
+            if let Some(v) = value {
+                write_header(out, name, v);
+            }
+        };
+        let b = |v: Option<bool>| v.map(bool_str);
+        h(
+            &mut out,
+            "X-Mms-3GPP-MMS-Version",
+            Some(e.mms_version.as_deref().unwrap_or(MMS_VERSION)),
+        );
+        h(&mut out, "X-Mms-Message-Type", Some(self.message_type.as_str()));
+        h(&mut out, "X-Mms-Transaction-ID", e.transaction_id.as_ref().map(|i| i.raw()));
+        h(&mut out, "X-Mms-Message-ID", e.message_id.as_ref().map(|i| i.raw()));
+        h(&mut out, "X-Mms-Message-Class", e.message_class.as_ref().map(|v| v.as_str()));
+        h(&mut out, "X-Mms-Priority", e.priority.as_ref().map(|v| v.as_str()));
+        h(&mut out, "X-Mms-Sender-Visibility", e.sender_visibility.as_ref().map(|v| v.as_str()));
+        let expiry = e.expiry.as_ref().map(|x| match x {
+            Expiry::Absolute(d) => d.raw.clone(),
+            Expiry::RelativeSeconds(s) => s.to_string(),
+        });
+        h(&mut out, "X-Mms-Expiry", expiry.as_deref());
+        h(&mut out, "X-Mms-Delivery-Report", b(e.delivery_report));
+        h(&mut out, "X-Mms-Originator-R/S-Delivery-Report", b(e.originator_rs_delivery_report));
+        h(&mut out, "X-Mms-Read-Reply", b(e.read_reply));
+        h(&mut out, "X-Mms-Ack-Request", b(e.ack_request));
+        h(&mut out, "X-Mms-Originator-System", e.originator_system.as_deref());
+        let counter = e.forward_counter.map(|n| n.to_string());
+        h(&mut out, "X-Mms-Forward-Counter", counter.as_deref());
+        h(&mut out, "X-Mms-Content-Class", e.content_class.as_deref());
+        h(&mut out, "X-Mms-Request-Status-Code", e.request_status.as_ref().map(|v| v.as_str()));
+        let status_text = e.status_text.as_deref().map(encode_text);
+        h(&mut out, "X-Mms-Status-Text", status_text.as_deref());
+        h(&mut out, "X-Mms-MM-Status-Code", e.mm_status.as_ref().map(|v| v.as_str()));
+        h(&mut out, "X-Mms-MM-Status-Extension", e.mm_status_extension.as_deref());
+        h(&mut out, "X-Mms-Forward-To-Originator-UA", b(e.forward_to_originator_ua));
+        h(&mut out, "X-Mms-Read-Status", e.read_status.as_ref().map(|v| v.as_str()));
+        h(&mut out, "From", e.from.as_ref().map(|a| a.raw.as_str()));
+        let list = |l: &[AddressField]| {
+            (!l.is_empty()).then(|| l.iter().map(|a| a.raw.as_str()).collect::<Vec<_>>().join(", "))
+        };
+        h(&mut out, "To", list(&e.to).as_deref());
+        h(&mut out, "Cc", list(&e.cc).as_deref());
+        h(&mut out, "Date", e.date.as_ref().map(|d| d.raw.as_str()));
+        let subject = e.subject.as_deref().map(encode_text);
+        h(&mut out, "Subject", subject.as_deref());
+        h(&mut out, "Sender", e.sender.as_deref());
+        h(&mut out, "Message-ID", e.rfc822_message_id.as_deref());
+        for (k, v) in &e.extra {
+            write_header(&mut out, k, v);
+        }
+        match &self.body {
+            Some(body) => {
+                write_header(&mut out, "MIME-Version", "1.0");
+                write_part(&mut out, body, 0);
+            }
+            None => out.extend_from_slice(b"\r\n"),
+        }
+        out
+    }
+}

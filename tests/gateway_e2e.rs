@@ -1,0 +1,300 @@
+//! The gateway end to end over real sockets (issue 8 "Done when", in-Rust part): lettre submits,
+//! an in-test SMTP sink plays the MMSC, a folder next hop plays the fax offramp, and a second
+//! instance with the same key turns the returning DSN into the MM4 delivery report.
+mod common;
+mod gateway_support;
+
+use gateway_support::*;
+use lettre::address::Envelope;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use mm3gw::config::Config;
+use mm3gw::gateway::service;
+
+fn client(port: u16) -> AsyncSmtpTransport<Tokio1Executor> {
+    AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1").port(port).build()
+}
+
+fn env(from: Option<&str>, to: &str) -> Envelope {
+    Envelope::new(from.map(|f| f.parse().unwrap()), vec![to.parse().unwrap()]).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mm4_to_fax_res_dsn_to_delivery_report_across_instances_and_forged_tokens() {
+    let sink = start_sink().await;
+    let dir = tmpdir("e2e");
+    let a_cfg = Config::from_toml(&config_text(&dir.join("a"), sink.addr, ""), "a.toml").unwrap();
+    let a = service::start(a_cfg, fake_fax()).await.unwrap();
+    let smtp_a = client(a.smtp[0].port());
+
+    // An MM4_forward.REQ for a fax recipient: 250, the fax mail lands in the outbox with its
+    // envelope, and the MMSC gets MM4_forward.RES (Ok) for the REQ's Transaction-ID.
+    let req = sample("fwd-photo-text-smil");
+    let r = smtp_a
+        .send_raw(
+            &env(Some("+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs"), "FAX=+12125550100@fax.test"),
+            &req,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.code().to_string(), "250");
+    let json = wait_for(10, "the fax in the outbox", || outbox(&dir.join("a/fax")).pop()).await;
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(envelope["rcpt_to"][0], "FAX=+12125550100@fax.test");
+    assert_eq!(envelope["mail_from"], "+4917012345/TYPE=PLMN@mm3gw.test");
+    assert_eq!(envelope["ret"], "HDRS");
+    assert_eq!(envelope["dsn"][0]["notify"], "SUCCESS,FAILURE");
+    let fax = String::from_utf8(std::fs::read(json.with_extension("eml")).unwrap()).unwrap();
+    assert!(fax.contains("Subject: Photo for the fax"), "{fax}");
+    let mid = fax.lines().find_map(|l| l.strip_prefix("Message-ID: ")).unwrap().to_owned();
+    assert!(mid.starts_with("<m3.") && mid.ends_with("@mm3gw.test>"), "{mid}");
+
+    let res =
+        wait_for(10, "MM4_forward.RES at the sink", || sink.messages().into_iter().next()).await;
+    assert_eq!(res.mail_from, "system-user@mm3gw.test");
+    assert_eq!(res.rcpt_to, ["system-user@mms.mnc002.mcc262.gprs"]);
+    let t = res.text();
+    for h in [
+        "X-Mms-Message-Type: MM4_forward.RES",
+        "X-Mms-Transaction-ID: \"T-0001@mms.example.net\"",
+        "X-Mms-Request-Status-Code: Ok",
+        "X-Mms-Message-ID: \"M-0001@mms.example.net\"",
+    ] {
+        assert!(t.contains(h), "{h} missing:\n{t}");
+    }
+
+    // A voicemail recipient has no conversion in this build: 451 4.3.3, nothing accepted.
+    let e = smtp_a
+        .send_raw(&env(Some("a@mms.test"), "+4930123@voicemail.test"), &req)
+        .await
+        .unwrap_err();
+    assert!(e.is_transient(), "{e}");
+    // Not ours at all: 550 5.7.1.
+    let e =
+        smtp_a.send_raw(&env(Some("a@mms.test"), "victim@example.com"), &req).await.unwrap_err();
+    assert!(e.is_permanent() && e.to_string().contains("5.7.1"), "{e}");
+
+    // Instance B: same key and hostname, its own spool. The offramp's DSN (RET=HDRS, so the
+    // fax's Message-ID comes back) reaches B and becomes MM4_delivery_report.REQ at the MMSC.
+    let b_cfg = Config::from_toml(&config_text(&dir.join("b"), sink.addr, ""), "b.toml").unwrap();
+    let b = service::start(b_cfg, fake_fax()).await.unwrap();
+    let smtp_b = client(b.smtp[0].port());
+    let boundary = "--===============4850263963412459576==";
+    let dsn = String::from_utf8(sample("dsn-delivered")).unwrap().replace(
+        &format!("{boundary}--"),
+        &format!("{boundary}\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: {mid}\r\nSubject: Photo for the fax\r\n\r\n{boundary}--"),
+    );
+    smtp_b.send_raw(&env(None, "+4917012345/TYPE=PLMN@mm3gw.test"), dsn.as_bytes()).await.unwrap();
+    let dr = wait_for(10, "the delivery report at the sink", || sink.messages().into_iter().nth(1))
+        .await;
+    assert_eq!(dr.rcpt_to, ["system-user@mms.mnc002.mcc262.gprs"]);
+    let t = dr.text();
+    for h in [
+        "X-Mms-Message-Type: MM4_delivery_report.REQ",
+        "X-Mms-Message-ID: \"M-0001@mms.example.net\"",
+        "X-Mms-MM-Status-Code: Retrieved",
+        "From: +12125550100/TYPE=PLMN",
+        "To: +4917012345/TYPE=PLMN",
+    ] {
+        assert!(t.contains(h), "{h} missing:\n{t}");
+    }
+
+    // A forged token: accepted at SMTP level, refused, counted, never reported.
+    let forged = dsn.replace(&mid[4..20], "AAAAAAAAAAAAAAAA");
+    smtp_b
+        .send_raw(&env(None, "+4917012345/TYPE=PLMN@mm3gw.test"), forged.as_bytes())
+        .await
+        .unwrap();
+    let http_b = b.http.unwrap();
+    wait_for(10, "mm3gw_tokens_refused_total 1", || {
+        let m = b.metrics.render();
+        m.contains("mm3gw_tokens_refused_total 1").then_some(())
+    })
+    .await;
+    let metrics = http_get(http_b, "/metrics").await;
+    assert!(metrics.contains("mm3gw_reports_total{kind=\"delivery-report\"} 1"), "{metrics}");
+    assert!(http_get(http_b, "/healthz").await.ends_with("ok\n"));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(sink.count(), 2, "nothing was reported for the forged token");
+
+    a.stop().await;
+    b.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn spooled_messages_survive_a_restart_and_failures_retry() {
+    // The MMSC is down at first: the RES is deferred, kept across a restart, and delivered once
+    // the sink is up on the same port.
+    let dir = tmpdir("restart");
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let cfg = config_text(&dir, port, "");
+    let a = service::start(Config::from_toml(&cfg, "t.toml").unwrap(), fake_fax()).await.unwrap();
+    client(a.smtp[0].port())
+        .send_raw(
+            &env(Some("+4917012345/TYPE=PLMN@mms.test"), "FAX=+12125550100@fax.test"),
+            &sample("fwd-photo-text-smil"),
+        )
+        .await
+        .unwrap();
+    wait_for(10, "a deferred RES", || {
+        let spool = mm3gw::gateway::spool::Spool::open(dir.join("spool")).ok()?;
+        let ids = spool.ids().ok()?;
+        ids.iter().filter_map(|i| spool.entry(i).ok()).find(|e| e.attempts > 0).map(|_| ())
+    })
+    .await;
+    a.stop().await;
+
+    let listener = tokio::net::TcpListener::bind(port).await;
+    drop(listener); // make sure the port is free for the sink
+    let sink = start_sink_on(port).await;
+    let b = service::start(Config::from_toml(&cfg, "t.toml").unwrap(), fake_fax()).await.unwrap();
+    let res = wait_for(15, "the RES after restart", || sink.messages().into_iter().next()).await;
+    assert!(res.text().contains("X-Mms-Message-Type: MM4_forward.RES"));
+    b.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fax_mail_to_an_mms_user_goes_to_the_mmsc_and_its_res_is_matched() {
+    use std::sync::Arc;
+
+    use mm3gw::config::Convert;
+    use mm3gw::gateway::convert::{Direction, Outbound};
+    use mm3gw::gateway::spool::{Envelope as SpoolEnvelope, Rcpt};
+
+    let sink = start_sink().await;
+    let dir = tmpdir("e2e-to-mm");
+    let mut conv = fake_fax();
+    // Stands in for interwork's fax mail -> MM4_forward.REQ.
+    conv.register(
+        Direction::ToMm(Convert::Fax),
+        Arc::new(|m, _| {
+            let body = "X-Mms-3GPP-MMS-Version: 6.16.0\r\nX-Mms-Message-Type: MM4_forward.REQ\r\nX-Mms-Transaction-ID: \"tx-from-fax\"\r\n\
+                        X-Mms-Message-ID: \"mm-from-fax@mm3gw.test\"\r\nX-Mms-Ack-Request: Yes\r\nX-Mms-Originator-System: system-user@mm3gw.test\r\n\
+                        From: +12125550100/TYPE=PLMN\r\nTo: +4917012345/TYPE=PLMN\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\n\
+                        Subject: Fax from +12125550100, 1 page\r\nContent-Type: text/plain\r\n\r\npage\r\n";
+            Ok(vec![Outbound {
+                envelope: SpoolEnvelope { mail_from: "+12125550100/TYPE=PLMN@mm3gw.test".into(), rcpt_to: m.recipients.iter().map(Rcpt::plain).collect(), envid: None, ret: None },
+                body: body.as_bytes().to_vec(),
+            }])
+        }),
+    );
+    let gw = service::start(
+        Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap(),
+        conv,
+    )
+    .await
+    .unwrap();
+    let smtp = client(gw.smtp[0].port());
+    smtp.send_raw(
+        &env(Some("FAX=+12125550100@onramp.test"), "+4917012345/TYPE=PLMN@mms.test"),
+        &sample("other-t37-simple"),
+    )
+    .await
+    .unwrap();
+    let req =
+        wait_for(10, "the MM4_forward.REQ at the MMSC", || sink.messages().into_iter().next())
+            .await;
+    assert_eq!(req.rcpt_to, ["+4917012345/TYPE=PLMN@mms.test"]);
+    assert!(req.text().contains("X-Mms-Transaction-ID: \"tx-from-fax\""));
+    let sent = dir.join("spool/sent");
+    wait_for(5, "the sent marker", || (std::fs::read_dir(&sent).ok()?.count() == 1).then_some(()))
+        .await;
+
+    // The MMSC acknowledges: the RES is matched to the request (and its marker removed).
+    let res = "X-Mms-3GPP-MMS-Version: 6.16.0\r\nX-Mms-Message-Type: MM4_forward.RES\r\nX-Mms-Transaction-ID: tx-from-fax\r\n\
+               X-Mms-Message-ID: \"mm-from-fax@mm3gw.test\"\r\nX-Mms-Request-Status-Code: Ok\r\nSender: system-user@mms.test\r\n\r\n";
+    smtp.send_raw(&env(Some("system-user@mms.test"), "system-user@mm3gw.test"), res.as_bytes())
+        .await
+        .unwrap();
+    wait_for(10, "the RES matched", || (std::fs::read_dir(&sent).ok()?.count() == 0).then_some(()))
+        .await;
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spool_that_cannot_be_written_answers_451_never_250() {
+    let sink = start_sink().await;
+    let dir = tmpdir("e2e-disk");
+    let gw = service::start(
+        Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap(),
+        fake_fax(),
+    )
+    .await
+    .unwrap();
+    let smtp = client(gw.smtp[0].port());
+    // Break the spool: its tmp/ becomes a file, so no temp file can be created (works as root too).
+    let tmp = dir.join("spool/tmp");
+    std::fs::remove_dir_all(&tmp).unwrap();
+    std::fs::write(&tmp, b"not a directory").unwrap();
+    let e = smtp
+        .send_raw(
+            &env(Some("a@mms.test"), "FAX=+12125550100@fax.test"),
+            &sample("fwd-photo-text-smil"),
+        )
+        .await
+        .unwrap_err();
+    assert!(e.is_transient() && e.to_string().contains("4.3.0"), "{e}");
+    assert!(gw.metrics.render().contains("mm3gw_messages_accepted_total 0"));
+    // Repaired, the same message is accepted.
+    std::fs::remove_file(&tmp).unwrap();
+    std::fs::create_dir(&tmp).unwrap();
+    smtp.send_raw(
+        &env(Some("a@mms.test"), "FAX=+12125550100@fax.test"),
+        &sample("fwd-photo-text-smil"),
+    )
+    .await
+    .unwrap();
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtp_next_hop_uses_starttls_when_offered_and_sends_dsn_parameters() {
+    let dir = tmpdir("e2e-tls");
+    if !common::require_tool("openssl", "version") {
+        return;
+    }
+    assert!(self_signed(&dir));
+    let acceptor =
+        mm3gw::gateway::server::load_tls(&dir.join("cert.pem"), &dir.join("key.pem")).unwrap();
+    let sink = start_sink_with("127.0.0.1:0".parse().unwrap(), Some(acceptor)).await;
+    // The fax route delivers over SMTP to the same TLS sink, so the DSN parameters are visible.
+    let text = config_text(&dir, sink.addr, "").replace(
+        &format!("next_hop = \"file:{}/fax\"", dir.display()),
+        &format!("next_hop = \"smtp://{}\"", sink.addr),
+    );
+    let gw = service::start(Config::from_toml(&text, "t.toml").unwrap(), fake_fax()).await.unwrap();
+    client(gw.smtp[0].port())
+        .send_raw(
+            &env(Some("+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs"), "FAX=+12125550100@fax.test"),
+            &sample("fwd-photo-text-smil"),
+        )
+        .await
+        .unwrap();
+    let msgs = wait_for(10, "fax and RES at the sink", || {
+        let m = sink.messages();
+        (m.len() == 2).then_some(m)
+    })
+    .await;
+    assert!(msgs.iter().all(|m| m.tls), "both went over STARTTLS");
+    let fax = msgs.iter().find(|m| m.rcpt_to == ["FAX=+12125550100@fax.test"]).unwrap();
+    assert!(
+        fax.mail_line.contains("RET=HDRS") && fax.mail_line.contains("ENVID=m3."),
+        "{}",
+        fax.mail_line
+    );
+    assert!(
+        fax.rcpt_lines[0].contains("NOTIFY=SUCCESS,FAILURE")
+            && fax.rcpt_lines[0].contains("ORCPT=rfc822;FAX+3D+2B12125550100@fax.test"),
+        "{}",
+        fax.rcpt_lines[0]
+    );
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
