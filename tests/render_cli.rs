@@ -103,3 +103,20 @@ fn profile_f_and_errors() {
     let o = mm3gw(&["fax", "to-images", &tif, "-o", &dir.display().to_string(), "--class", "nope"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn utf16_text_with_bom_is_read() {
+    let dir = scratch("utf16");
+    let txt = dir.join("note.txt");
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in "Привет, 漢".encode_utf16() {
+        bytes.extend_from_slice(&u.to_le_bytes());
+    }
+    std::fs::write(&txt, bytes).unwrap();
+    let tif = dir.join("t.tif").display().to_string();
+    let o = mm3gw(&["fax", "encode", &txt.display().to_string(), "-o", &tif]);
+    ok(&o);
+    // Decoded as UTF-16: the Cyrillic draws, the one CJK character is named.
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("1 characters in CJK Unified Ideographs"), "{err}");
+}

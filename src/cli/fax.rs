@@ -337,7 +337,7 @@ fn encode(a: EncodeArgs) -> ExitCode {
         };
         let is_text = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt"));
         let result = if is_text {
-            let body = String::from_utf8_lossy(&data);
+            let body = text_file(&data);
             text_to_pages(&body, cover.as_ref(), &text_opts)
                 .map(|t| {
                     for (block, n) in &t.omitted {
@@ -388,6 +388,22 @@ fn encode(a: EncodeArgs) -> ExitCode {
         return fail(2, format_args!("{}: {e}", a.out.display()));
     }
     ExitCode::SUCCESS
+}
+
+/// A text file's characters: UTF-16 when it starts with a byte-order mark, else UTF-8 (bad
+/// sequences become U+FFFD, printed as the font's replacement sign).
+fn text_file(data: &[u8]) -> String {
+    let utf16 = |be: bool| {
+        let units = data[2..].chunks_exact(2).map(|c| {
+            if be { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) }
+        });
+        char::decode_utf16(units).map(|c| c.unwrap_or('\u{FFFD}')).collect()
+    };
+    match data {
+        [0xFF, 0xFE, ..] => utf16(false),
+        [0xFE, 0xFF, ..] => utf16(true),
+        _ => String::from_utf8_lossy(data).into_owned(),
+    }
 }
 
 /// Reads every page of a TIFF fax, or the one page of a PBM.

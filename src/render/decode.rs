@@ -16,7 +16,7 @@ pub struct DecodeLimits {
     pub max_pixels: u64,
     /// Longest side in pixels.
     pub max_side: u32,
-    /// GIF frames looked at.
+    /// GIF frames looked at (and all kept frames together stay within `max_pixels`).
     pub max_frames: u32,
 }
 
@@ -250,7 +250,10 @@ fn decode_gif_frames(data: &[u8], limits: &DecodeLimits) -> Result<Decoded, Deco
     let (sw, sh) = dec.dimensions();
     limits.check(f, u64::from(sw), u64::from(sh))?;
     let mut frames: Vec<Grey> = Vec::new();
-    for frame in dec.into_frames().take(limits.max_frames as usize) {
+    // Frames are kept while all of them together stay within one image's pixel limit.
+    let per_frame = u64::from(sw) * u64::from(sh);
+    let fit = (limits.max_pixels / per_frame.max(1)).clamp(1, u64::from(limits.max_frames));
+    for frame in dec.into_frames().take(fit as usize) {
         let frame = frame.map_err(|e| corrupt(f, e))?;
         let buf = frame.into_buffer();
         let (w, h) = buf.dimensions();

@@ -183,25 +183,32 @@ pub fn text_to_pages(
     }
 
     let res = Resolution { x: 204, y: opts.y_dpi };
-    let mut canvases: Vec<Vec<u8>> =
-        (0..count).map(|_| vec![0u8; FAX_WIDTH as usize * page_rows as usize]).collect();
+    let limits = Limits::default();
     let top = opts.margin_in * y_dpi;
-    for (l, &(p, y)) in lines.iter().zip(&page_of) {
-        let baseline = top + y + l.pt / 72.0 * y_dpi;
-        draw_line(&font, &l.text, l.pt, y_dpi, margin_x, baseline, &mut canvases[p]);
-    }
-    if opts.page_numbers {
-        for (p, c) in canvases.iter_mut().enumerate() {
+    let mut pages = Vec::with_capacity(count);
+    // One coverage canvas at a time: a long text never holds more than one page of bytes.
+    let mut canvas = vec![0u8; FAX_WIDTH as usize * page_rows as usize];
+    for p in 0..count {
+        canvas.iter_mut().for_each(|c| *c = 0);
+        for (l, &(_, y)) in lines.iter().zip(&page_of).filter(|(_, (lp, _))| *lp == p) {
+            let baseline = top + y + l.pt / 72.0 * y_dpi;
+            draw_line(&font, &l.text, l.pt, y_dpi, margin_x, baseline, &mut canvas);
+        }
+        if opts.page_numbers {
             let text = format!("Page {} of {count}", p + 1);
             let w = measure(&font, &text, body_pt * 0.85);
             let baseline = page_rows - opts.margin_in * y_dpi;
-            draw_line(&font, &text, body_pt * 0.85, y_dpi, margin_x + text_w - w, baseline, c);
+            draw_line(
+                &font,
+                &text,
+                body_pt * 0.85,
+                y_dpi,
+                margin_x + text_w - w,
+                baseline,
+                &mut canvas,
+            );
         }
-    }
-    let limits = Limits::default();
-    let mut pages = Vec::with_capacity(count);
-    for c in canvases {
-        pages.push(coverage_to_page(&c, page_rows as u32, res, &limits)?);
+        pages.push(coverage_to_page(&canvas, page_rows as u32, res, &limits)?);
     }
     Ok(TextPages { pages, omitted })
 }
