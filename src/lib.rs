@@ -9,6 +9,7 @@
 //! - [`fax`]: T.4/T.6 fax coding (MH, MR, MMR), TIFF-F read/write, Profile S/F checker.
 //! - [`voice`]: G.726-32 (audio/32kadpcm), G.711, AMR-NB, WAV/MP3/AAC input, resampling,
 //!   durations; sans-IO.
+//! - [`render`]: MM images and text → fax pages, fax pages → MM images for a content class.
 //! - [`config`]: profiles and the gateway configuration (TOML), with an embedded default.
 //! - [`gateway`]: the service: SMTP server, durable spool, routing, delivery with retry, report
 //!   correlation (signed tokens), metrics. The only module with sockets, disk and clocks.
@@ -27,3 +28,4 @@ pub mod mail;
 pub mod mime;
 pub mod mm;
 pub mod voice;
+pub mod render;

@@ -1,4 +1,5 @@
-//! `mm3gw fax decode|encode|check`: a thin shell over `mm3gw::fax`.
+//! `mm3gw fax decode|encode|check|to-images`: a thin shell over `mm3gw::fax` and
+//! `mm3gw::render`.
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,6 +10,9 @@ use crate::fax::check::{Profile, check};
 use crate::fax::tiff_read::{DecodedPage, Tiff, TiffReadError, read_raw_g3};
 use crate::fax::tiff_write::{WriteOptions, encode_strip, write_tiff_with_strips};
 use crate::fax::{Coding, FillOrder, Limits, Page, Resolution};
+use crate::render::fax_to_image::{ClassLimits, ToImageOptions, pages_to_images};
+use crate::render::image_to_fax::{Halftone, ImageOptions, TallPolicy, image_to_pages};
+use crate::render::text::{Cover, TextOptions, text_to_pages};
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
@@ -20,8 +24,11 @@ pub(crate) struct Args {
 enum Cmd {
     /// Decode a TIFF fax (or a raw G3 stream) to DIR/page-N.pbm (raw P4, 1 = black).
     Decode(DecodeArgs),
-    /// Encode bilevel PBM pages into a TIFF-F file (Profile S unless the options need F).
+    /// Encode PBM pages, images (JPEG, PNG, GIF, BMP, WBMP) or .txt files into a TIFF-F file
+    /// (Profile S unless the options need F).
     Encode(EncodeArgs),
+    /// Convert a TIFF fax's pages into MM images for a content class (DIR/page-N[-sK].ext).
+    ToImages(ToImagesArgs),
     /// List every Profile S or F violation of a TIFF file; exit 1 if there is any.
     Check(CheckArgs),
 }
@@ -46,9 +53,34 @@ struct DecodeArgs {
 
 #[derive(clap::Args)]
 struct EncodeArgs {
-    /// Bilevel raw PBM (P4) pages, in order, each of a fax width (1728 for Profile S).
+    /// Inputs, in order: raw PBM (P4) pages of a fax width, images (laid out on 1728-dot
+    /// pages), or UTF-8 `.txt` files (rendered as text pages).
     #[arg(required = true)]
     pages: Vec<PathBuf>,
+    /// S = MH, FillOrder 2, aligned EOLs (overrides the three coding options); F = MMR.
+    #[arg(long, value_enum, ignore_case = true)]
+    profile: Option<ProfileArg>,
+    /// How pictures become black and white.
+    #[arg(long, value_enum, default_value = "auto")]
+    halftone: HalftoneArg,
+    /// Keep landscape pictures as they are instead of turning them to print larger.
+    #[arg(long)]
+    no_rotate: bool,
+    /// Pictures taller than a page: split across pages or shrink to one.
+    #[arg(long, value_enum, default_value = "split")]
+    tall: TallArg,
+    /// Every distinct GIF frame on a page of its own.
+    #[arg(long)]
+    gif_frames: bool,
+    /// Cover block for text pages.
+    #[arg(long)]
+    from: Option<String>,
+    #[arg(long)]
+    to: Option<String>,
+    #[arg(long)]
+    subject: Option<String>,
+    #[arg(long)]
+    date: Option<String>,
     #[arg(short, long)]
     out: PathBuf,
     /// mh = Profile S; mr and mmr need Profile F.
@@ -66,6 +98,24 @@ struct EncodeArgs {
 }
 
 #[derive(clap::Args)]
+struct ToImagesArgs {
+    input: PathBuf,
+    /// Output directory.
+    #[arg(short, long)]
+    out: PathBuf,
+    /// Content class from the profiles: image-basic, image-rich, video-basic, video-rich,
+    /// megapixel, content-basic, content-rich.
+    #[arg(long, default_value = "image-rich")]
+    class: String,
+    /// Keep white margins instead of cropping to the content.
+    #[arg(long)]
+    no_crop: bool,
+    /// Never cut a page into strips, even when it is not legible whole.
+    #[arg(long)]
+    no_strips: bool,
+}
+
+#[derive(clap::Args)]
 struct CheckArgs {
     input: PathBuf,
     #[arg(long, value_enum, default_value = "S", ignore_case = true)]
@@ -76,6 +126,19 @@ struct CheckArgs {
 enum FillArg {
     Msb,
     Lsb,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum HalftoneArg {
+    Auto,
+    Diffuse,
+    Threshold,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TallArg {
+    Split,
+    Shrink,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -113,6 +176,7 @@ pub(crate) fn run(args: Args) -> ExitCode {
         Cmd::Decode(a) => decode(a),
         Cmd::Encode(a) => encode(a),
         Cmd::Check(a) => check_file(a),
+        Cmd::ToImages(a) => to_images(a),
     }
 }
 
@@ -243,28 +307,75 @@ fn encode(a: EncodeArgs) -> ExitCode {
         ResolutionArg::Fine => Resolution::FINE,
         ResolutionArg::Standard => Resolution::STANDARD,
     };
+    let image_opts = ImageOptions {
+        y_dpi: resolution.y,
+        rotate_landscape: !a.no_rotate,
+        tall: match a.tall {
+            TallArg::Split => TallPolicy::Split,
+            TallArg::Shrink => TallPolicy::Shrink,
+        },
+        halftone: match a.halftone {
+            HalftoneArg::Auto => Halftone::Auto,
+            HalftoneArg::Diffuse => Halftone::Diffuse,
+            HalftoneArg::Threshold => Halftone::Threshold,
+        },
+        gif_frames_as_pages: a.gif_frames,
+        ..ImageOptions::default()
+    };
+    let text_opts = TextOptions { y_dpi: resolution.y, ..TextOptions::default() };
+    let cover = [&a.from, &a.to, &a.subject, &a.date].iter().any(|v| v.is_some()).then(|| Cover {
+        from: a.from.clone().unwrap_or_default(),
+        to: a.to.clone().unwrap_or_default(),
+        date: a.date.clone().unwrap_or_default(),
+        subject: a.subject.clone().unwrap_or_default(),
+    });
     let mut pages = Vec::with_capacity(a.pages.len());
     for path in &a.pages {
         let data = match read(path) {
             Ok(d) => d,
             Err(code) => return code,
         };
-        match Page::from_pbm(&data, &limits) {
-            Ok(mut p) => {
-                p.resolution = Some(resolution);
-                pages.push(p);
-            }
+        let is_text = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt"));
+        let result = if is_text {
+            let body = text_file(&data);
+            text_to_pages(&body, cover.as_ref(), &text_opts)
+                .map(|t| {
+                    for (block, n) in &t.omitted {
+                        eprintln!(
+                            "mm3gw: {}: {n} characters in {block} omitted (not in the font)",
+                            path.display()
+                        );
+                    }
+                    t.pages
+                })
+                .map_err(|e| e.to_string())
+        } else if data.starts_with(b"P4") {
+            Page::from_pbm(&data, &limits)
+                .map(|mut p| {
+                    p.resolution = Some(resolution);
+                    vec![p]
+                })
+                .map_err(|e| e.to_string())
+        } else {
+            image_to_pages(&data, &image_opts).map(|r| r.pages).map_err(|e| e.to_string())
+        };
+        match result {
+            Ok(p) => pages.extend(p),
             Err(e) => return fail(1, format_args!("{}: {e}", path.display())),
         }
     }
-    let opts = WriteOptions {
-        coding: match a.compression {
-            CompressionArg::Mh => Coding::Mh,
-            CompressionArg::Mr => Coding::Mr,
-            CompressionArg::Mmr => Coding::Mmr,
+    let opts = match a.profile {
+        Some(ProfileArg::S) => WriteOptions::default(),
+        Some(ProfileArg::F) => WriteOptions { coding: Coding::Mmr, ..WriteOptions::default() },
+        None => WriteOptions {
+            coding: match a.compression {
+                CompressionArg::Mh => Coding::Mh,
+                CompressionArg::Mr => Coding::Mr,
+                CompressionArg::Mmr => Coding::Mmr,
+            },
+            fill_order: a.fill_order.into(),
+            align_eol: a.eol_align,
         },
-        fill_order: a.fill_order.into(),
-        align_eol: a.eol_align,
     };
     // Pages are coded independently: make the strips on every core, then lay out the file.
     let strips = on_all_cores(pages.len(), |i| encode_strip(&pages[i], &opts));
@@ -275,6 +386,93 @@ fn encode(a: EncodeArgs) -> ExitCode {
     }
     if let Err(e) = std::fs::write(&a.out, &bytes) {
         return fail(2, format_args!("{}: {e}", a.out.display()));
+    }
+    ExitCode::SUCCESS
+}
+
+/// A text file's characters: UTF-16 when it starts with a byte-order mark, else UTF-8 (bad
+/// sequences become U+FFFD, printed as the font's replacement sign).
+fn text_file(data: &[u8]) -> String {
+    let utf16 = |be: bool| {
+        let units = data[2..].chunks_exact(2).map(|c| {
+            if be { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) }
+        });
+        char::decode_utf16(units).map(|c| c.unwrap_or('\u{FFFD}')).collect()
+    };
+    match data {
+        [0xFF, 0xFE, ..] => utf16(false),
+        [0xFE, 0xFF, ..] => utf16(true),
+        _ => String::from_utf8_lossy(data).into_owned(),
+    }
+}
+
+/// Reads every page of a TIFF fax, or the one page of a PBM.
+pub(crate) fn read_pages(path: &Path, data: &[u8]) -> Result<Vec<Page>, ExitCode> {
+    let limits = Limits::default();
+    if data.starts_with(b"P4") {
+        return Page::from_pbm(data, &limits)
+            .map(|mut p| {
+                p.resolution.get_or_insert(Resolution::FINE);
+                vec![p]
+            })
+            .map_err(|e| fail(1, format_args!("{}: {e}", path.display())));
+    }
+    let tiff =
+        Tiff::parse(data, &limits).map_err(|e| fail(1, format_args!("{}: {e}", path.display())))?;
+    let decoded = on_all_cores(tiff.ifds.len(), |i| tiff.decode_page(i));
+    let mut pages = Vec::with_capacity(decoded.len());
+    for (i, d) in decoded.into_iter().enumerate() {
+        match d {
+            Ok(mut d) => {
+                // A page without resolution tags is taken as fine (the Profile S default).
+                d.page.resolution.get_or_insert(d.info.resolution.unwrap_or(Resolution::FINE));
+                pages.push(d.page);
+            }
+            Err(e) => return Err(fail(1, format_args!("{}: page {}: {e}", path.display(), i + 1))),
+        }
+    }
+    Ok(pages)
+}
+
+fn to_images(a: ToImagesArgs) -> ExitCode {
+    let Some(class) = ClassLimits::named(&a.class) else {
+        return fail(2, format_args!("unknown content class {:?}", a.class));
+    };
+    let data = match read(&a.input) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let pages = match read_pages(&a.input, &data) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let opts =
+        ToImageOptions { crop: !a.no_crop, strips: !a.no_strips, ..ToImageOptions::default() };
+    let images = match pages_to_images(&pages, &class, &opts) {
+        Ok(i) => i,
+        Err(e) => return fail(1, format_args!("{}: {e}", a.input.display())),
+    };
+    if let Err(e) = std::fs::create_dir_all(&a.out) {
+        return fail(2, format_args!("{}: {e}", a.out.display()));
+    }
+    for img in &images {
+        let name = match img.strip {
+            Some((k, _)) => format!("page-{}-s{}.{}", img.page + 1, k + 1, img.format.extension()),
+            None => format!("page-{}.{}", img.page + 1, img.format.extension()),
+        };
+        let path = a.out.join(name);
+        if let Err(e) = std::fs::write(&path, &img.bytes) {
+            return fail(2, format_args!("{}: {e}", path.display()));
+        }
+        println!(
+            "{}: {}x{} {}, {} bytes{}",
+            path.display(),
+            img.width,
+            img.height,
+            img.format.mime(),
+            img.bytes.len(),
+            if img.legible { "" } else { ", below the legibility floor" }
+        );
     }
     ExitCode::SUCCESS
 }

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod audio;
 mod fax;
 mod inspect;
+mod preview;
 pub mod serve;
 
 #[derive(Parser)]
@@ -28,6 +29,8 @@ enum Command {
     Fax(fax::Args),
     /// Voice codecs: convert between WAV, AMR-NB, G.726-32, G.711 and raw PCM; show file info.
     Audio(audio::Args),
+    /// Draw a TIFF fax's pages (or a PBM page) as one PNG picture.
+    Preview(preview::Args),
     /// Run the gateway: SMTP server, spool, delivery, /metrics and /healthz.
     Serve(serve::ServeArgs),
     /// Check a configuration file (the embedded default when none is given).
@@ -45,6 +48,7 @@ pub fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(args),
         Command::Fax(args) => fax::run(args),
         Command::Audio(args) => audio::run(args),
+        Command::Preview(args) => preview::run(args),
         Command::Serve(args) => serve::serve(args),
         Command::CheckConfig(args) => serve::check(args),
         Command::Config(args) => serve::print(args),
