@@ -27,5 +27,5 @@ pub mod interwork;
 pub mod mail;
 pub mod mime;
 pub mod mm;
-pub mod voice;
 pub mod render;
+pub mod voice;

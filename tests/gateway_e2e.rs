@@ -560,9 +560,10 @@ async fn a_fax_that_cannot_be_delivered_in_its_lifetime_becomes_an_expired_repor
 
 /// The built-in conversions (`interwork`): an MM with an AMR voice note leaves as VPIM v2 with
 /// the report token as its Message-ID, and a VPIM message to an MMS user reaches the MMSC as an
-/// MM4_forward.REQ with AMR audio, and a fax mail one with a PNG slide per page.
+/// MM4_forward.REQ with AMR audio, a fax mail one with a PNG slide per page, and an MM to a fax
+/// number leaves as T.37 fax mail.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn builtin_voice_conversions_both_ways() {
+async fn builtin_conversions_both_ways() {
     use mm3gw::gateway::convert::Converters;
     let sink = start_sink().await;
     let dir = tmpdir("e2e-builtin-voice");
@@ -629,6 +630,21 @@ async fn builtin_voice_conversions_both_ways() {
     let t = fwd.text();
     assert_eq!(t.matches("Content-Type: image/png").count(), 1, "{t}");
     assert!(t.contains("From: sender@example.org"), "{t}");
+
+    // An MM with a photo and text to a fax number: a T.37 fax mail with one TIFF-F document.
+    smtp.send_raw(
+        &env(Some("+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs"), "FAX=+12125550100@fax.test"),
+        &sample("fwd-photo-text-smil"),
+    )
+    .await
+    .unwrap();
+    let json = wait_for(10, "the fax mail", || outbox(&dir.join("fax")).pop()).await;
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(envelope["rcpt_to"][0], "FAX=+12125550100@offramp.test");
+    let fax = std::fs::read_to_string(json.with_extension("eml")).unwrap();
+    assert!(fax.contains("Content-Type: image/tiff"), "{fax}");
+    assert!(fax.contains("Subject: Photo for the fax"), "{fax}");
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::config::{Config, Convert, Profile, Route};
-use crate::interwork::{self, from_fax, from_voice, to_voice};
+use crate::interwork::{self, from_fax, from_voice, to_fax, to_voice};
 use crate::mail::vpim;
-use crate::mm::address::{MmsAddress, VpimAddress};
+use crate::mm::address::{FaxAddress, MmsAddress, VpimAddress};
 
 use super::spool::{Entry, Envelope};
 
@@ -88,8 +88,8 @@ pub struct Converters {
 }
 
 impl Converters {
-    /// The converters built into this binary (`interwork/`): MM → VPIM/IVM, VPIM/IVM → MM and
-    /// fax mail → MM. MM → fax is not built yet, so fax routes keep answering `451 4.3.3`.
+    /// The converters built into this binary (`interwork/`): MM → fax mail / VPIM / IVM and
+    /// back.
     pub fn builtin() -> Converters {
         let mut c = Converters::default();
         for kind in [Convert::Vpim, Convert::Ivm] {
@@ -97,6 +97,7 @@ impl Converters {
             c.register(Direction::ToMm(kind), Arc::new(voice_to_mm));
         }
         c.register(Direction::ToMm(Convert::Fax), Arc::new(fax_to_mm));
+        c.register(Direction::FromMm(Convert::Fax), Arc::new(mm_to_fax));
         c
     }
 
@@ -248,4 +249,58 @@ fn fax_to_mm(sm: &SpooledMessage<'_>, target: Target<'_>) -> Result<Vec<Outbound
     };
     let c = from_fax::fax_to_mm(sm.body, class, &inward(sm), &interwork::Limits::default())?;
     Ok(vec![Outbound { envelope: plain_envelope(c.envelope), body: c.bytes }])
+}
+
+/// A route recipient as the offramp address `FAX=+E164@<peer_domain>` (RFC 3192): from
+/// `FAX=…`, `+E164@…` or `+E164/TYPE=PLMN@…`.
+fn fax_recipient(rcpt: &str, peer_domain: &str) -> Option<FaxAddress> {
+    if let Ok(mut f) = FaxAddress::parse(rcpt) {
+        f.host = peer_domain.to_owned();
+        return Some(f);
+    }
+    let local = rcpt.rsplit_once('@').map_or(rcpt, |(l, _)| l);
+    let local = local.split_once('/').map_or(local, |(l, _)| l);
+    let e164 = VpimAddress::parse(&format!("{local}@x")).ok().and_then(|v| v.e164())?;
+    Some(FaxAddress::new(e164, peer_domain))
+}
+
+/// MM → T.37 fax mail: one fax mail per route recipient, each with its own report token.
+fn mm_to_fax(sm: &SpooledMessage<'_>, target: Target<'_>) -> Result<Vec<Outbound>, ConvertError> {
+    let Target::Route(route) = target else {
+        return Err(ConvertError::Unsupported("MM → fax goes to a route".into()));
+    };
+    let Some(Profile::Fax(profile)) = sm.config.profiles.get(&route.profile) else {
+        return Err(ConvertError::Unsupported(format!(
+            "route {} names no fax profile {}",
+            route.name, route.profile
+        )));
+    };
+    let mm = crate::mm::parse(sm.body, &crate::mm::Limits::default())
+        .map_err(|e| ConvertError::Corrupt(e.to_string()))?
+        .mm;
+    let mut outs = Vec::new();
+    for rcpt in sm.recipients {
+        let Some(fax) = fax_recipient(rcpt, &route.peer_domain) else {
+            return Err(ConvertError::ContentNotAccepted(format!("{rcpt} names no fax number")));
+        };
+        let message_id = sm
+            .message_ids
+            .iter()
+            .find(|(r, _)| r == rcpt)
+            .map(|(_, id)| id.trim_matches(['<', '>']).to_owned())
+            .unwrap_or_else(|| {
+                format!("{}.{}@{}", sm.entry.id, outs.len(), sm.config.server.hostname)
+            });
+        let out = to_fax::FaxOutward {
+            now: sm.now as i64,
+            message_id,
+            gateway_domain: sm.config.server.hostname.clone(),
+            system_address: sm.config.system_address(),
+            recipients: vec![fax],
+            text_mode: to_fax::TextMode::default(),
+        };
+        let c = to_fax::mm_to_fax(&mm, profile, &out)?;
+        outs.push(Outbound { envelope: plain_envelope(c.envelope), body: c.bytes });
+    }
+    Ok(outs)
 }

@@ -19,6 +19,7 @@ use crate::mm::{
 
 pub mod from_fax;
 pub mod from_voice;
+pub mod to_fax;
 pub mod to_voice;
 
 /// Something of the input that the output does not carry.

@@ -1,0 +1,214 @@
+//! MM → T.37 fax mail through `interwork` (pages via `render`): Python's `email` finds no
+//! defects, the TIFF passes `mm3gw fax check` (Profile S) and libtiff's tiffinfo reads every
+//! page, audio is listed as omitted, the IE rows map as the README says, and MM → fax mail →
+//! MM keeps the page count, the text and the subject.
+mod common;
+
+use std::io::Cursor;
+use std::path::PathBuf;
+use std::process::Command;
+
+use mm3gw::config::{ContentClass, FaxProfile, Profile, Profiles};
+use mm3gw::interwork::to_fax::{self, FaxOutward, TextMode};
+use mm3gw::interwork::{Error, Inward, Limits, from_fax};
+use mm3gw::mail::t37;
+use mm3gw::mm::address::FaxAddress;
+use mm3gw::mm::{self, Body, ContentType, Mm4, Part};
+use mm3gw::voice::amr;
+
+const NOW: i64 = 1_764_000_000;
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("mm3gw-interwork-tofax-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d.join(name)
+}
+
+fn fax_profile() -> FaxProfile {
+    match Profiles::embedded().unwrap().get("tiff-f-s") {
+        Some(Profile::Fax(f)) => f.clone(),
+        _ => panic!("no tiff-f-s"),
+    }
+}
+
+fn class(name: &str) -> ContentClass {
+    Profiles::embedded().unwrap().content_class(name).unwrap().clone()
+}
+
+fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::GrayImage::from_fn(w, h, |x, y| {
+        image::Luma([if (x / 20 + y / 20) % 2 == 0 { 0 } else { 255 }])
+    });
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+fn leaf(mime: &str, name: &str, bytes: Vec<u8>) -> Part {
+    let mut p = Part::leaf(ContentType::new(mime), bytes).with_content_id(&format!("<{name}>"));
+    p.name = Some(name.into());
+    p
+}
+
+fn forward_req(extra_headers: &str, parts: Vec<Part>) -> Mm4 {
+    let mut body = Part::leaf(ContentType::new("multipart/mixed"), Vec::new());
+    body.body = Body::Multipart(parts);
+    let mut m = Mm4::new(mm::MessageType::ForwardReq);
+    m.body = Some(body);
+    let text = String::from_utf8(m.to_bytes()).unwrap();
+    let (_, rest) = text.split_once("MIME-Version").unwrap();
+    let raw = format!(
+        "X-Mms-3GPP-MMS-Version: 6.16.0\r\nX-Mms-Message-Type: MM4_forward.REQ\r\n\
+         X-Mms-Transaction-ID: T-1\r\nX-Mms-Message-ID: M-1@mmsc.example\r\n\
+         From: +4917012345/TYPE=PLMN\r\nTo: +12125550100/TYPE=PLMN\r\nDate: Mon, 24 Nov 2025 10:00:00 +0000\r\n\
+         {extra_headers}MIME-Version{rest}"
+    );
+    mm::parse(raw.as_bytes(), &mm::Limits::default()).unwrap().mm
+}
+
+fn outward(mode: TextMode) -> FaxOutward {
+    FaxOutward {
+        now: NOW,
+        message_id: "m3.token@mm3gw.test".into(),
+        gateway_domain: "mm3gw.test".into(),
+        system_address: "system-user@mm3gw.test".into(),
+        recipients: vec![FaxAddress::parse("FAX=+12125550100@offramp.test").unwrap()],
+        text_mode: mode,
+    }
+}
+
+fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
+    raw.split("\r\n\r\n").next().unwrap().lines().find_map(|l| {
+        let (n, v) = l.split_once(':')?;
+        n.eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+#[test]
+fn mm_to_fax_renders_cover_and_images_and_names_the_audio() {
+    let mm = forward_req(
+        "Subject: Floor plan\r\nX-Mms-Priority: High\r\nX-Mms-Read-Reply: Yes\r\nX-Mms-Expiry: 86400\r\n",
+        vec![
+            Part::text("Here is the plan."),
+            leaf("image/jpeg", "plan.jpg", jpeg(400, 300)),
+            leaf(
+                "audio/amr",
+                "note.amr",
+                amr::encode(&vec![0i16; 1600], amr::Mode::MR122, false).unwrap(),
+            ),
+        ],
+    );
+    let c = to_fax::mm_to_fax(&mm, &fax_profile(), &outward(TextMode::Cover)).unwrap();
+    assert_eq!(c.omissions.len(), 1, "{:?}", c.omissions);
+    assert_eq!(c.omissions[0].media_type, "audio/amr");
+    assert_eq!(c.omissions[0].part, "note.amr");
+    // IE rows.
+    assert_eq!(c.envelope.rcpt_to, ["FAX=+12125550100@offramp.test"]);
+    assert_eq!(c.envelope.mail_from, "+4917012345@mm3gw.test");
+    let text = String::from_utf8_lossy(&c.bytes).into_owned();
+    assert_eq!(header(&text, "From"), Some("+4917012345@mm3gw.test"));
+    assert_eq!(header(&text, "Subject"), Some("Floor plan"));
+    assert_eq!(header(&text, "Importance"), Some("high"));
+    assert_eq!(header(&text, "Message-ID"), Some("<m3.token@mm3gw.test>"));
+    assert_eq!(header(&text, "Disposition-Notification-To"), None, "fax has no read reply");
+    for h in ["X-Mms-Expiry", "X-Mms-Priority", "X-Mms-Read-Reply", "X-Mms-Message-Type"] {
+        assert_eq!(header(&text, h), None, "{h} must not travel");
+    }
+    assert!(!text.contains("text/plain"), "cover mode: the text is on the cover page");
+    let parsed = t37::parse(&c.bytes, &Default::default()).unwrap();
+    assert_eq!(parsed.documents.len(), 1);
+    let tiff = &parsed.documents[0].tiff;
+    let pages = mm3gw::fax::tiff_read::read(tiff, &Default::default()).unwrap();
+    assert!(pages.len() >= 2, "cover + picture: {}", pages.len());
+    assert!(mm3gw::fax::check::check(tiff, mm3gw::fax::check::Profile::S).is_empty());
+    let file = scratch("out.tif");
+    std::fs::write(&file, tiff).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mm3gw"))
+        .args(["fax", "check"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    if common::require_tool("tiffinfo", "-h") {
+        let out = Command::new("tiffinfo").arg(&file).output().unwrap();
+        assert!(out.status.success());
+        let info = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(info.matches("TIFF Directory").count(), pages.len(), "{info}");
+        assert!(info.contains("CCITT Group 3"), "{info}");
+    }
+    if common::require_tool("python3", "--version") {
+        let eml = scratch("out.eml");
+        std::fs::write(&eml, &c.bytes).unwrap();
+        let out = Command::new("python3")
+            .args(["-c", "import email,sys\nm=email.message_from_binary_file(open(sys.argv[1],'rb'))\nprint([str(d) for p in m.walk() for d in p.defects])"])
+            .arg(&eml)
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
+    }
+}
+
+#[test]
+fn text_part_mode_and_nothing_to_fax() {
+    let mm = forward_req(
+        "",
+        vec![Part::text("only words"), leaf("image/jpeg", "a.jpg", jpeg(200, 200))],
+    );
+    let c = to_fax::mm_to_fax(&mm, &fax_profile(), &outward(TextMode::Part)).unwrap();
+    let parsed = t37::parse(&c.bytes, &Default::default()).unwrap();
+    assert_eq!(parsed.texts.len(), 1);
+    assert!(parsed.texts[0].contains("only words"));
+    let pages =
+        mm3gw::fax::tiff_read::read(&parsed.documents[0].tiff, &Default::default()).unwrap();
+    assert_eq!(pages.len(), 1, "no cover page in text-part mode");
+    let mm = forward_req(
+        "",
+        vec![leaf("audio/amr", "a.amr", amr::encode(&[0; 160], amr::Mode::MR122, false).unwrap())],
+    );
+    assert!(matches!(
+        to_fax::mm_to_fax(&mm, &fax_profile(), &outward(TextMode::Cover)),
+        Err(Error::NothingToCarry(_))
+    ));
+}
+
+#[test]
+fn mm_to_fax_to_mm_keeps_pages_text_and_subject() {
+    let mm = forward_req(
+        "Subject: Two pictures\r\n",
+        vec![
+            Part::text("Look at these."),
+            leaf("image/jpeg", "a.jpg", jpeg(300, 200)),
+            leaf("image/jpeg", "b.jpg", jpeg(200, 300)),
+        ],
+    );
+    let c = to_fax::mm_to_fax(&mm, &fax_profile(), &outward(TextMode::Both)).unwrap();
+    let parsed = t37::parse(&c.bytes, &Default::default()).unwrap();
+    let fax_pages =
+        mm3gw::fax::tiff_read::read(&parsed.documents[0].tiff, &Default::default()).unwrap().len();
+    let inw = Inward {
+        now: NOW,
+        mm_id: "m9@mm3gw.test".into(),
+        transaction_id: "T-9".into(),
+        message_id: "m9@mm3gw.test".into(),
+        system_address: "system-user@mm3gw.test".into(),
+        gateway_domain: "mm3gw.test".into(),
+        mmsc_domain: "mms.test".into(),
+        recipients: vec!["+4930123/TYPE=PLMN".into()],
+        mail_from: "+4917012345@mm3gw.test".into(),
+        delivery_report: false,
+        max_message_bytes: 300 * 1024,
+    };
+    let back =
+        from_fax::fax_to_mm(&c.bytes, &class("content-rich"), &inw, &Limits::default()).unwrap();
+    assert!(back.omissions.is_empty(), "{:?}", back.omissions);
+    let mm2 = mm::parse(&back.bytes, &mm::Limits::default()).unwrap().mm;
+    assert_eq!(mm2.elements.subject.as_deref(), Some("Two pictures"));
+    assert_eq!(mm2.elements.from.as_ref().unwrap().raw, "+4917012345/TYPE=PLMN");
+    let images = mm2.leaves().iter().filter(|p| p.content_type.main_type() == "image").count();
+    assert_eq!(images, fax_pages, "one slide per fax page (cover included)");
+    assert!(
+        mm2.leaves()
+            .iter()
+            .any(|p| matches!(&p.body, Body::Text(t) if t.contains("Look at these.")))
+    );
+}
