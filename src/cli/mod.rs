@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod audio;
+mod convert;
 mod fax;
 mod inspect;
 mod preview;
@@ -31,6 +32,8 @@ enum Command {
     Audio(audio::Args),
     /// Draw a TIFF fax's pages (or a PBM page) as one PNG picture.
     Preview(preview::Args),
+    /// Convert a message: MM4 → fax mail / VPIM / IVM, fax mail or voice mail → MM4.
+    Convert(convert::Args),
     /// Run the gateway: SMTP server, spool, delivery, /metrics and /healthz.
     Serve(serve::ServeArgs),
     /// Check a configuration file (the embedded default when none is given).
@@ -49,6 +52,7 @@ pub fn main() -> ExitCode {
         Command::Fax(args) => fax::run(args),
         Command::Audio(args) => audio::run(args),
         Command::Preview(args) => preview::run(args),
+        Command::Convert(args) => convert::run(args),
         Command::Serve(args) => serve::serve(args),
         Command::CheckConfig(args) => serve::check(args),
         Command::Config(args) => serve::print(args),

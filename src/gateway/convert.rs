@@ -135,7 +135,7 @@ impl From<interwork::Error> for ConvertError {
 
 /// A route recipient as the voice mailbox at the route's peer: the VPIM mailbox forms keep their
 /// number and extension; anything else keeps its local part.
-fn voice_mailbox(rcpt: &str, peer_domain: &str) -> String {
+pub fn voice_mailbox(rcpt: &str, peer_domain: &str) -> String {
     if let Ok(mut v) = VpimAddress::parse(rcpt) {
         v.domain = peer_domain.to_owned();
         return v.to_string();
@@ -253,7 +253,7 @@ fn fax_to_mm(sm: &SpooledMessage<'_>, target: Target<'_>) -> Result<Vec<Outbound
 
 /// A route recipient as the offramp address `FAX=+E164@<peer_domain>` (RFC 3192): from
 /// `FAX=…`, `+E164@…` or `+E164/TYPE=PLMN@…`.
-fn fax_recipient(rcpt: &str, peer_domain: &str) -> Option<FaxAddress> {
+pub fn fax_recipient(rcpt: &str, peer_domain: &str) -> Option<FaxAddress> {
     if let Ok(mut f) = FaxAddress::parse(rcpt) {
         f.host = peer_domain.to_owned();
         return Some(f);

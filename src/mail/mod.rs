@@ -396,7 +396,7 @@ pub struct Common {
 }
 
 impl Common {
-    fn read(mime: &Mime) -> Self {
+    pub(crate) fn read(mime: &Mime) -> Self {
         let get = |n: &str| mime.header(n);
         Common {
             from: get("From").and_then(|v| header::mailboxes(v).into_iter().next()),
