@@ -151,10 +151,13 @@ fn mm_to_fax_renders_cover_and_images_and_names_the_audio() {
 #[test]
 fn text_part_mode_and_nothing_to_fax() {
     let mm = forward_req(
-        "",
+        "X-Mms-Message-Class: Advertisement\r\n",
         vec![Part::text("only words"), leaf("image/jpeg", "a.jpg", jpeg(200, 200))],
     );
     let c = to_fax::mm_to_fax(&mm, &fax_profile(), &outward(TextMode::Part)).unwrap();
+    let head = String::from_utf8_lossy(&c.bytes).into_owned();
+    assert_eq!(header(&head, "Precedence"), Some("bulk"), "class Advertisement");
+    assert_eq!(header(&head, "Importance"), None, "no priority, no Importance");
     let parsed = t37::parse(&c.bytes, &Default::default()).unwrap();
     assert_eq!(parsed.texts.len(), 1);
     assert!(parsed.texts[0].contains("only words"));

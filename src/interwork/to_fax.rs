@@ -126,6 +126,11 @@ pub fn mm_to_fax(mm: &Mm4, profile: &FaxProfile, out: &FaxOutward) -> Result<Con
         id: None,
         date: out.now,
     });
+    if let Some(c) = e.message_class.as_ref().map(|c| c.as_str())
+        && (c.eq_ignore_ascii_case("auto") || c.eq_ignore_ascii_case("advertisement"))
+    {
+        head.extra.push(("Precedence".into(), "bulk".into()));
+    }
     let fax_mail = FaxMail {
         head,
         mail_from: from_address,
