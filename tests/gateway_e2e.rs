@@ -612,7 +612,8 @@ async fn builtin_conversions_both_ways() {
     assert!(t.contains("From: sender@example.org"), "{t}");
     assert!(t.contains("X-Mms-Message-Class: Personal"), "{t}");
 
-    // A T.37 fax mail (one TIFF page) to an MMS user: a PNG slide, the subject kept.
+    // A T.37 fax mail (one TIFF page) to an MMS user: the page as image slides (strips when it
+    // is too tall to read whole), the sender kept.
     smtp.send_raw(
         &env(Some("sender@example.org"), "+4917012345@mms.test"),
         &std::fs::read(format!(
@@ -624,11 +625,11 @@ async fn builtin_conversions_both_ways() {
     .await
     .unwrap();
     let fwd = wait_for(10, "the fax as MM4_forward.REQ", || {
-        sink.messages().into_iter().find(|m| m.text().contains("image/png"))
+        sink.messages().into_iter().find(|m| m.text().contains("page1"))
     })
     .await;
     let t = fwd.text();
-    assert_eq!(t.matches("Content-Type: image/png").count(), 1, "{t}");
+    assert!(t.contains("Content-Type: image/"), "{t}");
     assert!(t.contains("From: sender@example.org"), "{t}");
 
     // An MM with a photo and text to a fax number: a T.37 fax mail with one TIFF-F document.

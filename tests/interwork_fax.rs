@@ -123,9 +123,9 @@ fn three_page_fax_becomes_three_image_slides_and_a_text() {
     assert_eq!(e.read_reply, Some(false));
     assert_eq!(mm.presentation, mm::Presentation::Smil);
     let images: Vec<&mm::Part> =
-        mm.leaves().into_iter().filter(|p| p.content_type.mime == "image/png").collect();
-    assert_eq!(images.len(), 3);
-    assert_eq!(mm.slides.len(), 3, "text shares the first page's slide: {:?}", mm.slides);
+        mm.leaves().into_iter().filter(|p| p.content_type.main_type() == "image").collect();
+    assert_eq!(pages_of(&mm), 3);
+    assert_eq!(mm.slides.len(), images.len(), "one slide per image, the text on the first");
     assert!(
         mm.leaves().iter().any(|p| matches!(&p.body, Body::Text(t) if t.contains("sign page 2")))
     );
@@ -135,11 +135,11 @@ fn three_page_fax_becomes_three_image_slides_and_a_text() {
     for (i, img) in images.iter().enumerate() {
         if let Some((w, h)) = ffprobe_size(img.bytes(), &format!("p{i}")) {
             let [mw, mh] = cls.max_image.unwrap();
-            assert!(w <= mw && h <= mh && h > w, "{w}x{h}: portrait within {mw}x{mh}");
+            assert!(w <= mw && h <= mh, "{w}x{h} within {mw}x{mh}");
         }
     }
     // The pages differ (1, 2, 3 bars): the images do too.
-    assert_ne!(images[0].bytes(), images[1].bytes());
+    assert_ne!(images[0].bytes(), images[images.len() - 1].bytes());
 }
 
 #[test]
@@ -157,7 +157,7 @@ fn subject_kept_and_mmr_from_libtiff_read() {
     let c =
         from_fax::fax_to_mm(&sample, &class("image-rich"), &inward(), &Limits::default()).unwrap();
     let mm = mm::parse(&c.bytes, &mm::Limits::default()).unwrap().mm;
-    let n = mm.leaves().iter().filter(|p| p.content_type.mime == "image/png").count();
+    let n = pages_of(&mm);
     let tiff = t37::parse(&sample, &Default::default()).unwrap().documents[0].tiff.clone();
     let pages = fax::tiff_read::read(&tiff, &Default::default()).unwrap().len();
     assert_eq!(n, pages);
@@ -183,7 +183,7 @@ fn subject_kept_and_mmr_from_libtiff_read() {
         )
         .unwrap();
         let mm = mm::parse(&c.bytes, &mm::Limits::default()).unwrap().mm;
-        assert_eq!(mm.leaves().iter().filter(|p| p.content_type.mime == "image/png").count(), 2);
+        assert_eq!(pages_of(&mm), 2);
     }
 }
 
@@ -216,4 +216,19 @@ fn not_fax_and_nothing_to_carry() {
         from_fax::fax_to_mm(&raw, &class("text"), &inward(), &Limits::default()),
         Err(Error::NothingToCarry(_))
     ));
+}
+
+/// Fax pages shown in an MM: distinct `pageN` numbers of its image parts (a page too tall to be
+/// legible whole is sent as strips `pageN-S`).
+fn pages_of(mm: &mm::Mm4) -> usize {
+    let mut pages: Vec<String> = mm
+        .leaves()
+        .iter()
+        .filter(|p| p.content_type.main_type() == "image")
+        .filter_map(|p| p.name.clone())
+        .map(|n| n.split(['-', '.']).next().unwrap_or_default().to_owned())
+        .collect();
+    pages.sort();
+    pages.dedup();
+    pages.len()
 }

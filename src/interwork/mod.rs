@@ -5,9 +5,9 @@
 //! correlation), and gets back the outbound bytes with their SMTP envelope plus the list of
 //! what could not be carried and why, so nothing is lost silently.
 //!
-//! Directions in this build: MM → VPIM v2 / IVM ([`to_voice`]) and VPIM v2 / IVM → MM4_forward.REQ
-//! ([`from_voice`]), T.37 fax mail → MM4_forward.REQ ([`from_fax`], pages drawn here until the
-//! rendering issue lands). MM → fax mail waits for the rendering issue.
+//! Directions: MM → T.37 fax mail ([`to_fax`]), MM → VPIM v2 / IVM ([`to_voice`]), T.37 fax
+//! mail → MM4_forward.REQ ([`from_fax`]) and VPIM v2 / IVM → MM4_forward.REQ ([`from_voice`]).
+//! Pages are drawn by `render` both ways.
 use serde::Serialize;
 
 use crate::mm::address::MmsAddress;
