@@ -6,6 +6,7 @@
 //!   reports, each .REQ and .RES); SMIL; MMS addresses.
 //! - [`mail`]: the Internet-mail formats: T.37 fax mail, VPIM v2 / IVM voice mail, DSNs and
 //!   MDNs, with the SMTP envelope and DSN parameters they travel with.
+//! - [`fax`]: T.4/T.6 fax coding (MH, MR, MMR), TIFF-F read/write, Profile S/F checker.
 //! - [`voice`]: G.726-32 (audio/32kadpcm), G.711, AMR-NB, WAV/MP3/AAC input, resampling,
 //!   durations; sans-IO.
 //! - [`config`]: profiles and the gateway configuration (TOML), with an embedded default.
@@ -18,6 +19,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod fax;
 pub mod gateway;
 pub mod inspect;
 pub mod mail;

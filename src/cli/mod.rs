@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod audio;
+mod fax;
 mod inspect;
 pub mod serve;
 
@@ -25,6 +26,8 @@ enum Command {
     Inspect(inspect::Args),
     /// Voice codecs: convert between WAV, AMR-NB, G.726-32, G.711 and raw PCM; show file info.
     Audio(audio::Args),
+    /// Fax images: decode TIFF/raw G3 to PBM, encode PBM to TIFF-F, check Profile S/F.
+    Fax(fax::Args),
     /// Run the gateway: SMTP server, spool, delivery, /metrics and /healthz.
     Serve(serve::ServeArgs),
     /// Check a configuration file (the embedded default when none is given).
@@ -41,6 +44,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Inspect(args) => inspect::run(args),
         Command::Audio(args) => audio::run(args),
+        Command::Fax(args) => fax::run(args),
         Command::Serve(args) => serve::serve(args),
         Command::CheckConfig(args) => serve::check(args),
         Command::Config(args) => serve::print(args),

@@ -252,7 +252,7 @@ mod tests {
         assert_eq!(built.envelope.envelope.rcpt_to, ["FAX=+12025550100@offramp.example"]);
         let got = parse(&built.bytes, &Limits::default()).unwrap();
         assert_eq!(got.common.subject.as_deref(), Some("Fax für dich"));
-        assert_eq!(got.texts, ["Cover text\n"]);
+        assert_eq!(got.texts, ["Cover text"], "the text exactly as given");
         assert_eq!(got.documents.len(), 1);
         assert_eq!(got.documents[0].tiff, b"II*\0rest");
         assert_eq!(got.documents[0].application.as_deref(), Some("faxbw"));
