@@ -165,6 +165,13 @@ mod raw {
         pub tls_key: Option<Spanned<String>>,
         pub allow_clients: Option<Vec<Spanned<String>>>,
         pub log_format: Option<Spanned<String>>,
+        pub listener: Option<BTreeMap<String, Listener>>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Listener {
+        pub allow_clients: Spanned<Vec<Spanned<String>>>,
     }
 
     #[derive(Deserialize, Default)]
@@ -179,6 +186,7 @@ mod raw {
         pub data_timeout_s: Option<Spanned<i64>>,
         pub errors: Option<Spanned<i64>>,
         pub messages_per_connection: Option<Spanned<i64>>,
+        pub spool_messages: Option<Spanned<i64>>,
     }
 
     #[derive(Deserialize, Default)]
@@ -244,9 +252,10 @@ pub struct Server {
     pub spool: PathBuf,
     /// Conversion threads; 0 in the file is resolved here to one per core.
     pub workers: usize,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ser_secret")]
+    /// Never printed by `mm3gw config` (secrets stay in the operator's file).
+    #[serde(skip)]
     pub hmac_key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ser_secret")]
+    #[serde(skip)]
     pub hmac_key_previous: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_cert: Option<PathBuf>,
@@ -254,6 +263,22 @@ pub struct Server {
     pub tls_key: Option<PathBuf>,
     pub allow_clients: Vec<Cidr>,
     pub log_format: LogFormat,
+    /// Per-listener settings (`[server.listener."ADDR"]`), overriding `allow_clients` there.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub listener: BTreeMap<String, ListenerSettings>,
+}
+
+/// Settings of one listener.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListenerSettings {
+    pub allow_clients: Vec<Cidr>,
+}
+
+impl Server {
+    /// The client allow-list in force on a listener (its own, else the server's).
+    pub fn allow_for(&self, listen: &SocketAddr) -> &[Cidr] {
+        self.listener.get(&listen.to_string()).map_or(&self.allow_clients, |l| &l.allow_clients)
+    }
 }
 
 fn ser_opt_addr<S: serde::Serializer>(v: &Option<SocketAddr>, s: S) -> Result<S::Ok, S::Error> {
@@ -261,11 +286,6 @@ fn ser_opt_addr<S: serde::Serializer>(v: &Option<SocketAddr>, s: S) -> Result<S:
         Some(a) => s.collect_str(a),
         None => s.serialize_str(""),
     }
-}
-
-/// Secrets are never printed.
-fn ser_secret<S: serde::Serializer>(_: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str("<set>")
 }
 
 /// Every limit of an SMTP listener (issue 8 §1); each a named value with a default.
@@ -280,6 +300,8 @@ pub struct Limits {
     pub data_timeout_s: u64,
     pub errors: u32,
     pub messages_per_connection: u32,
+    /// Spooled messages at most; past it new messages get `452 4.3.1` (the sender retries).
+    pub spool_messages: u64,
 }
 
 impl Default for Limits {
@@ -294,6 +316,7 @@ impl Default for Limits {
             data_timeout_s: 600,
             errors: 10,
             messages_per_connection: 1000,
+            spool_messages: 100_000,
         }
     }
 }
@@ -829,7 +852,7 @@ impl Config {
         Config::resolve(&src, raw, Profiles::embedded()?)
     }
 
-    /// The effective configuration as TOML (secrets masked).
+    /// The effective configuration as TOML (secrets left out).
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self)
             .unwrap_or_else(|e| format!("# cannot print the configuration: {e}\n"))
@@ -942,6 +965,23 @@ impl Config {
                     .map_err(|m| src.err(c.span(), "server.allow_clients", m))?,
             );
         }
+        let mut listener = BTreeMap::new();
+        for (addr, l) in s.listener.unwrap_or_default() {
+            let key = format!("server.listener.\"{addr}\".allow_clients");
+            let Some(a) = addr.parse::<SocketAddr>().ok().filter(|a| listen.contains(a)) else {
+                return Err(src.err(
+                    l.allow_clients.span(),
+                    key,
+                    format!("\"{addr}\" is not one of server.listen"),
+                ));
+            };
+            let mut allow = Vec::new();
+            for c in l.allow_clients.into_inner() {
+                allow
+                    .push(Cidr::parse(c.get_ref()).map_err(|m| src.err(c.span(), key.clone(), m))?);
+            }
+            listener.insert(a.to_string(), ListenerSettings { allow_clients: allow });
+        }
         let log_format = match s.log_format {
             None => LogFormat::Text,
             Some(f) => match f.get_ref().as_str() {
@@ -968,6 +1008,7 @@ impl Config {
             tls_key,
             allow_clients,
             log_format,
+            listener,
         };
 
         let d = Limits::default();
@@ -1032,6 +1073,14 @@ impl Config {
                 1,
                 1_000_000,
             )? as u32,
+            spool_messages: int(
+                src,
+                l.spool_messages,
+                "limits.spool_messages",
+                d.spool_messages,
+                1,
+                1_000_000_000,
+            )?,
         };
         if limits.connections_per_client > limits.connections {
             warnings.push("limits.connections_per_client is larger than limits.connections".into());
@@ -1349,6 +1398,11 @@ mod tests {
             ("[server]\nhmac_key = \"short\"\n".into(), "server.hmac_key", 2),
             ("[server]\n\ntls_cert = \"c.pem\"\n".into(), "server.tls_key", 3),
             ("[server]\nallow_clients = [\"10.0.0.0/33\"]\n".into(), "server.allow_clients", 2),
+            (
+                "[server.listener.\"127.0.0.1:25\"]\nallow_clients = [\"10.0.0.0/8\"]\n".into(),
+                "server.listener.\"127.0.0.1:25\".allow_clients",
+                2,
+            ),
             ("[server]\nworkers = -1\n".into(), "server.workers", 2),
             ("[server]\nlog_format = \"xml\"\n".into(), "server.log_format", 2),
             ("[limits]\nrecipients = 0\n".into(), "limits.recipients", 2),
@@ -1404,6 +1458,24 @@ mod tests {
         let e =
             p.add("x/v.toml", "v.toml", "name = \"v\"\nkind = \"voice\"\nbogus = 1\n").unwrap_err();
         assert_eq!(e.line, 3, "{e}");
+    }
+
+    #[test]
+    fn per_listener_allow_lists() {
+        let c = Config::from_toml(
+            "[server]\nlisten = [\"127.0.0.1:2525\", \"127.0.0.1:2526\"]\nallow_clients = [\"10.0.0.0/8\"]\n\n[server.listener.\"127.0.0.1:2526\"]\nallow_clients = [\"192.0.2.0/24\"]\n",
+            "t.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            c.server.allow_for(&"127.0.0.1:2525".parse().unwrap()),
+            [Cidr::parse("10.0.0.0/8").unwrap()]
+        );
+        assert_eq!(
+            c.server.allow_for(&"127.0.0.1:2526".parse().unwrap()),
+            [Cidr::parse("192.0.2.0/24").unwrap()]
+        );
+        assert!(Config::from_toml(&c.to_toml(), "printed").is_ok());
     }
 
     #[test]

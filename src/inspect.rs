@@ -7,6 +7,7 @@
 //! a fixed order, nothing that depends on line endings.
 use serde::Serialize;
 
+use crate::mail;
 use crate::mm::{
     self, Body, ContentType, Elements, Finding, Limits, Part, Presentation, Severity, Slide,
 };
@@ -147,31 +148,17 @@ pub fn inspect(raw: &[u8], limits: &Limits) -> Report {
     report
 }
 
-/// The kind of a message that is not MM4, by its MIME structure.
+/// The kind of a message that is not MM4, by its MIME structure ([`mail::Kind::of`]).
 fn classify(mime: &mm::Mime) -> &'static str {
-    let ct = &mime.body.content_type;
-    if ct.mime == "multipart/report" {
-        return match ct.param("report-type").map(str::to_ascii_lowercase).as_deref() {
-            Some("delivery-status") => "DSN",
-            Some("disposition-notification") => "MDN",
-            _ => "unknown",
-        };
+    match mail::Kind::of(mime) {
+        mail::Kind::Dsn => "DSN",
+        mail::Kind::Mdn => "MDN",
+        mail::Kind::Vpim => "VPIM voice message",
+        mail::Kind::Ivm => "IVM voice message",
+        mail::Kind::FaxMail => "T.37 fax mail",
+        mail::Kind::Other if mime.body.content_type.mime == "multipart/report" => "unknown",
+        mail::Kind::Other => "e-mail",
     }
-    if ct.mime == "multipart/voice-message" {
-        return "VPIM voice message";
-    }
-    if mime
-        .header("Message-Context")
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("voice-message"))
-    {
-        return "IVM voice message";
-    }
-    let leaves = mime.body.leaves();
-    if leaves.iter().any(|p| matches!(p.content_type.mime.as_str(), "image/tiff" | "image/tiff-fx"))
-    {
-        return "T.37 fax mail";
-    }
-    "e-mail"
 }
 
 impl Report {

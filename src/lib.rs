@@ -4,8 +4,12 @@
 //! A pure core and a thin I/O shell (see `README.md`, "Architecture"):
 //! - [`mm`]: the Multimedia Message model; MM4 parse/emit (forward, delivery and read-reply
 //!   reports, each .REQ and .RES); SMIL; MMS addresses.
+//! - [`mail`]: the Internet-mail formats: T.37 fax mail, VPIM v2 / IVM voice mail, DSNs and
+//!   MDNs, with the SMTP envelope and DSN parameters they travel with.
 //! - [`fax`]: T.4/T.6 fax coding (MH, MR, MMR), TIFF-F read/write, Profile S/F checker.
 //! - [`render`]: MM images and text → fax pages, fax pages → MM images for a content class.
+//! - [`voice`]: G.726-32 (audio/32kadpcm), G.711, AMR-NB, WAV/MP3/AAC input, resampling,
+//!   durations; sans-IO.
 //! - [`config`]: profiles and the gateway configuration (TOML), with an embedded default.
 //! - [`gateway`]: the service: SMTP server, durable spool, routing, delivery with retry, report
 //!   correlation (signed tokens), metrics. The only module with sockets, disk and clocks.
@@ -19,6 +23,8 @@ pub mod config;
 pub mod fax;
 pub mod gateway;
 pub mod inspect;
+pub mod mail;
 pub mod mime;
 pub mod mm;
 pub mod render;
+pub mod voice;

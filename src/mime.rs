@@ -36,7 +36,7 @@ pub fn encode_text(text: &str) -> String {
     let mut words = Vec::new();
     let mut chunk = String::new();
     for c in text.chars() {
-        let c = if c.is_control() { ' ' } else { c };
+        let c = if matches!(c, '\r' | '\n' | '\0') { ' ' } else { c };
         // 45 bytes of UTF-8 make 60 base64 characters: 72 with the =?utf-8?B??= frame.
         if chunk.len() + c.len_utf8() > 45 {
             words.push(format!("=?utf-8?B?{}?=", base64(chunk.as_bytes())));
@@ -63,7 +63,8 @@ pub fn content_type_value(ct: &ContentType, extra: &[(&str, &str)]) -> String {
 
 fn param(name: &str, value: &str) -> String {
     const TSPECIALS: &[u8] = b"()<>@,;:\\\"/[]?= \t";
-    if !value.is_ascii() {
+    // RFC 2231 carries any value exactly, control characters included.
+    if !value.is_ascii() || value.chars().any(char::is_control) {
         let mut enc = String::new();
         for b in value.bytes() {
             if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
@@ -82,11 +83,31 @@ fn param(name: &str, value: &str) -> String {
         .chars()
         .flat_map(|c| match c {
             '"' | '\\' => vec!['\\', c],
-            c if c.is_control() => vec![' '],
             c => vec![c],
         })
         .collect();
     format!("{name}=\"{escaped}\"")
+}
+
+/// Writes a message body (after the message headers): [`write_part`], except that a leaf body
+/// always ends on CRLF as SMTP DATA must. Text gains a final line break if it had none; other
+/// leaves go in base64, where the final CRLF is not content.
+pub fn write_message_body(out: &mut Vec<u8>, part: &Part) {
+    match &part.body {
+        Body::Text(t) if !t.ends_with('\n') => {
+            let mut p = part.clone();
+            p.body = Body::Text(format!("{t}\n"));
+            write_part(out, &p, 0);
+        }
+        Body::Bytes(b) => {
+            write_part_headers(out, part, None);
+            write_base64(out, b);
+        }
+        _ => write_part(out, part, 0),
+    }
+    if !out.ends_with(b"\r\n") {
+        out.extend_from_slice(b"\r\n");
+    }
 }
 
 /// Writes a part: its headers (Content-* only; the caller writes the message headers first)
@@ -96,31 +117,7 @@ pub fn write_part(out: &mut Vec<u8>, part: &Part, seed: u64) {
         Body::Multipart(children) => Some(boundary_for(children, seed)),
         _ => None,
     };
-    let mut extra: Vec<(&str, &str)> = Vec::new();
-    if matches!(part.body, Body::Text(_)) && part.content_type.main_type() == "text" {
-        extra.push(("charset", "utf-8"));
-    }
-    if let Some(name) = &part.name {
-        extra.push(("name", name));
-    }
-    if let Some(b) = &boundary {
-        extra.push(("boundary", b));
-    }
-    write_header(out, "Content-Type", &content_type_value(&part.content_type, &extra));
-    if let Some(d) = &part.disposition {
-        let filename: Vec<(&str, &str)> =
-            part.name.iter().map(|n| ("filename", n.as_str())).collect();
-        write_header(out, "Content-Disposition", &content_type_value(d, &filename));
-    }
-    if let Some(cid) = &part.content_id {
-        write_header(out, "Content-ID", cid);
-    }
-    if let Some(loc) = &part.content_location {
-        write_header(out, "Content-Location", loc);
-    }
-    for (k, v) in &part.extra {
-        write_header(out, k, v);
-    }
+    write_part_headers(out, part, boundary.as_deref());
     match &part.body {
         Body::Multipart(children) => {
             let b = boundary.unwrap_or_default();
@@ -144,7 +141,40 @@ pub fn write_part(out: &mut Vec<u8>, part: &Part, seed: u64) {
     }
 }
 
-/// A text body stays 7bit when it can, else quoted-printable; binary is base64.
+/// The Content-* headers of a part (not the transfer encoding, which goes with the body).
+fn write_part_headers(out: &mut Vec<u8>, part: &Part, boundary: Option<&str>) {
+    let mut extra: Vec<(&str, &str)> = Vec::new();
+    if matches!(part.body, Body::Text(_)) && part.content_type.main_type() == "text" {
+        extra.push(("charset", "utf-8"));
+    } else if let Some(charset) = &part.charset {
+        // Bytes are written as they are, so their declared charset still applies.
+        extra.push(("charset", charset));
+    }
+    if let Some(name) = &part.name {
+        extra.push(("name", name));
+    }
+    if let Some(b) = boundary {
+        extra.push(("boundary", b));
+    }
+    write_header(out, "Content-Type", &content_type_value(&part.content_type, &extra));
+    if let Some(d) = &part.disposition {
+        let filename: Vec<(&str, &str)> =
+            part.name.iter().map(|n| ("filename", n.as_str())).collect();
+        write_header(out, "Content-Disposition", &content_type_value(d, &filename));
+    }
+    if let Some(cid) = &part.content_id {
+        write_header(out, "Content-ID", cid);
+    }
+    if let Some(loc) = &part.content_location {
+        write_header(out, "Content-Location", loc);
+    }
+    for (k, v) in &part.extra {
+        write_header(out, k, v);
+    }
+}
+
+/// A text body stays 7bit when it can, else quoted-printable; binary is base64. Nothing is
+/// appended: the CRLF before the next boundary belongs to the boundary (RFC 2046 §5.1.1).
 fn write_body(out: &mut Vec<u8>, bytes: &[u8], is_text: bool) {
     let seven_bit = bytes.iter().all(|&b| b != 0 && b < 0x80)
         && !contains(bytes, b"=_")
@@ -157,15 +187,15 @@ fn write_body(out: &mut Vec<u8>, bytes: &[u8], is_text: bool) {
         out.extend_from_slice(b"Content-Transfer-Encoding: quoted-printable\r\n\r\n");
         quoted_printable(out, bytes);
     } else {
-        out.extend_from_slice(b"Content-Transfer-Encoding: base64\r\n\r\n");
-        let b64 = base64(bytes);
-        for line in b64.as_bytes().chunks(76) {
-            out.extend_from_slice(line);
-            out.extend_from_slice(b"\r\n");
-        }
-        return;
+        write_base64(out, bytes);
     }
-    if !bytes.is_empty() && !bytes.ends_with(b"\r\n") {
+}
+
+fn write_base64(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(b"Content-Transfer-Encoding: base64\r\n\r\n");
+    let b64 = base64(bytes);
+    for line in b64.as_bytes().chunks(76) {
+        out.extend_from_slice(line);
         out.extend_from_slice(b"\r\n");
     }
 }
@@ -183,9 +213,13 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
-/// RFC 2045 §6.7 quoted-printable of CRLF text, soft line breaks at 76 columns.
+/// RFC 2045 §6.7 quoted-printable of CRLF text, soft line breaks at 76 columns; ends with a
+/// line break only where the text does.
 fn quoted_printable(out: &mut Vec<u8>, bytes: &[u8]) {
-    let text = bytes.strip_suffix(b"\r\n").unwrap_or(bytes);
+    let (text, final_break) = match bytes.strip_suffix(b"\r\n") {
+        Some(t) => (t, true),
+        None => (bytes, false),
+    };
     for (n, line) in text.split(|&b| b == b'\n').enumerate() {
         if n > 0 {
             out.extend_from_slice(b"\r\n");
@@ -209,7 +243,9 @@ fn quoted_printable(out: &mut Vec<u8>, bytes: &[u8]) {
             col += width;
         }
     }
-    out.extend_from_slice(b"\r\n");
+    if final_break {
+        out.extend_from_slice(b"\r\n");
+    }
 }
 
 /// Standard base64 with padding (RFC 4648 §4).
@@ -270,6 +306,7 @@ mod tests {
         assert_eq!(out, b"a=3Db =C3=A9\r\n");
         let mut out = Vec::new();
         quoted_printable(&mut out, "x".repeat(100).as_bytes());
+        assert!(!out.ends_with(b"\r\n"), "no line break the text did not have");
         assert!(out.split(|&b| b == b'\n').all(|l| l.len() <= 77));
     }
 

@@ -24,27 +24,7 @@ async fn abuse_is_refused_while_a_normal_client_gets_through() {
     let mut text = config_text(&dir, sink.addr, LIMITS);
     let tls = common::require_tool("openssl", "version");
     if tls {
-        let st = std::process::Command::new("openssl")
-            .args([
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=mm3gw.test",
-            ])
-            .arg("-keyout")
-            .arg(dir.join("key.pem"))
-            .arg("-out")
-            .arg(dir.join("cert.pem"))
-            .output()
-            .unwrap();
-        assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+        assert!(self_signed(&dir), "openssl could not make a test certificate");
         text = text.replace(
             "workers = 2\n",
             &format!(
@@ -185,6 +165,108 @@ async fn abuse_is_refused_while_a_normal_client_gets_through() {
         (outbox(&dir.join("fax")).len() == expected).then_some(())
     })
     .await;
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_outside_the_allow_list_are_refused() {
+    let sink = start_sink().await;
+    let dir = tmpdir("allow");
+    let text = config_text(&dir, sink.addr, "")
+        .replace("workers = 2\n", "workers = 2\nallow_clients = [\"192.0.2.0/24\"]\n");
+    let gw =
+        service::start(Config::from_toml(&text, "allow.toml").unwrap(), fake_fax()).await.unwrap();
+    let r = raw_dialogue(gw.smtp[0], b"EHLO x\r\n", 5).await;
+    assert_eq!(r, "554 5.7.1 Access denied\r\n");
+    assert!(
+        gw.metrics.render().contains("mm3gw_smtp_rejected_total{reason=\"client-not-allowed\"} 1")
+    );
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connection_limits_per_client_and_in_total() {
+    let sink = start_sink().await;
+    let dir = tmpdir("conn-limits");
+    let text = config_text(&dir, sink.addr, "connections = 3\nconnections_per_client = 2");
+    let gw =
+        service::start(Config::from_toml(&text, "limits.toml").unwrap(), fake_fax()).await.unwrap();
+    let addr = gw.smtp[0];
+    let mut open = Vec::new();
+    for _ in 0..2 {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let mut b = [0u8; 64];
+        let n = s.read(&mut b).await.unwrap();
+        assert!(b[..n].starts_with(b"220 "));
+        open.push(s);
+    }
+    let third = raw_dialogue(addr, b"", 5).await;
+    assert!(third.starts_with("421 4.7.0 ") && third.contains("from your address"), "{third}");
+    drop(open.pop());
+    // A slot frees up when a client goes away.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let r = raw_dialogue(addr, b"QUIT\r\n", 5).await;
+    assert!(r.starts_with("220 ") && r.contains("221 "), "{r}");
+    gw.stop().await;
+    drop(open);
+
+    // The total cap, with a per-client cap above it.
+    let text =
+        config_text(&dir.join("b"), sink.addr, "connections = 2\nconnections_per_client = 10");
+    let gw =
+        service::start(Config::from_toml(&text, "limits.toml").unwrap(), fake_fax()).await.unwrap();
+    let mut open = Vec::new();
+    for _ in 0..2 {
+        let mut s = tokio::net::TcpStream::connect(gw.smtp[0]).await.unwrap();
+        let mut b = [0u8; 64];
+        assert!(s.read(&mut b).await.unwrap() > 0);
+        open.push(s);
+    }
+    let third = raw_dialogue(gw.smtp[0], b"", 5).await;
+    assert!(
+        third.starts_with("421 4.7.0 ") && third.contains("Too many connections, try later"),
+        "{third}"
+    );
+    drop(open);
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trickled_data_is_cut_at_the_data_timeout() {
+    let sink = start_sink().await;
+    let dir = tmpdir("slow-data");
+    let gw = service::start(
+        Config::from_toml(&config_text(&dir, sink.addr, LIMITS), "t.toml").unwrap(),
+        fake_fax(),
+    )
+    .await
+    .unwrap();
+    let mut s = tokio::net::TcpStream::connect(gw.smtp[0]).await.unwrap();
+    s.write_all(b"EHLO x\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<FAX=+1212@fax.test>\r\nDATA\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    // One byte every 150 ms: each read is quick, the whole DATA never ends (data_timeout_s = 2).
+    while started.elapsed() < Duration::from_secs(6) && !got.windows(5).any(|w| w == b"4.4.2") {
+        if s.write_all(b"x").await.is_err() {
+            break;
+        }
+        if let Ok(Ok(n)) = tokio::time::timeout(Duration::from_millis(150), s.read(&mut buf)).await
+        {
+            if n == 0 {
+                break;
+            }
+            got.extend_from_slice(&buf[..n]);
+        }
+    }
+    let got = String::from_utf8_lossy(&got).into_owned();
+    assert!(got.contains("354 ") && got.contains("421 4.4.2"), "{got}");
+    assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

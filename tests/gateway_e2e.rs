@@ -41,7 +41,7 @@ async fn mm4_to_fax_res_dsn_to_delivery_report_across_instances_and_forged_token
     let envelope: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     assert_eq!(envelope["rcpt_to"][0], "FAX=+12125550100@fax.test");
-    assert_eq!(envelope["mail_from"], "+4917012345/TYPE=PLMN@mm3gw.test");
+    assert_eq!(envelope["mail_from"], "+4917012345@mm3gw.test");
     assert_eq!(envelope["ret"], "HDRS");
     assert_eq!(envelope["dsn"][0]["notify"], "SUCCESS,FAILURE");
     let fax = String::from_utf8(std::fs::read(json.with_extension("eml")).unwrap()).unwrap();
@@ -173,10 +173,11 @@ async fn fax_mail_to_an_mms_user_goes_to_the_mmsc_and_its_res_is_matched() {
     conv.register(
         Direction::ToMm(Convert::Fax),
         Arc::new(|m, _| {
-            let body = "X-Mms-3GPP-MMS-Version: 6.16.0\r\nX-Mms-Message-Type: MM4_forward.REQ\r\nX-Mms-Transaction-ID: \"tx-from-fax\"\r\n\
-                        X-Mms-Message-ID: \"mm-from-fax@mm3gw.test\"\r\nX-Mms-Ack-Request: Yes\r\nX-Mms-Originator-System: system-user@mm3gw.test\r\n\
+            let mm_id = m.mm_id.unwrap_or("none");
+            let body = format!("X-Mms-3GPP-MMS-Version: 6.16.0\r\nX-Mms-Message-Type: MM4_forward.REQ\r\nX-Mms-Transaction-ID: \"tx-from-fax\"\r\n\
+                        X-Mms-Message-ID: {mm_id}\r\nX-Mms-Ack-Request: Yes\r\nX-Mms-Originator-System: system-user@mm3gw.test\r\n\
                         From: +12125550100/TYPE=PLMN\r\nTo: +4917012345/TYPE=PLMN\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\n\
-                        Subject: Fax from +12125550100, 1 page\r\nContent-Type: text/plain\r\n\r\npage\r\n";
+                        Subject: Fax from +12125550100, 1 page\r\nContent-Type: text/plain\r\n\r\npage\r\n");
             Ok(vec![Outbound {
                 envelope: SpoolEnvelope { mail_from: "+12125550100/TYPE=PLMN@mm3gw.test".into(), rcpt_to: m.recipients.iter().map(Rcpt::plain).collect(), envid: None, ret: None },
                 body: body.as_bytes().to_vec(),
@@ -213,6 +214,51 @@ async fn fax_mail_to_an_mms_user_goes_to_the_mmsc_and_its_res_is_matched() {
         .unwrap();
     wait_for(10, "the RES matched", || (std::fs::read_dir(&sent).ok()?.count() == 0).then_some(()))
         .await;
+
+    // The MMSC reports the MM as rejected: the onramp's sender gets an RFC 3464 DSN.
+    let mm_id = req
+        .text()
+        .lines()
+        .find_map(|l| l.strip_prefix("X-Mms-Message-ID: ").map(str::to_owned))
+        .unwrap();
+    assert!(mm_id.starts_with("<m3."), "{mm_id}");
+    let dr = format!(
+        "X-Mms-3GPP-MMS-Version: 6.16.0\r\nX-Mms-Message-Type: MM4_delivery_report.REQ\r\nX-Mms-Transaction-ID: dr-1\r\n\
+         X-Mms-Message-ID: {mm_id}\r\nX-Mms-MM-Status-Code: Rejected\r\nX-Mms-Ack-Request: Yes\r\nX-Mms-Originator-System: system-user@mms.test\r\n\
+         From: +4917012345/TYPE=PLMN\r\nTo: +12125550100/TYPE=PLMN\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\n\r\n"
+    );
+    smtp.send_raw(&env(Some("system-user@mms.test"), "system-user@mm3gw.test"), dr.as_bytes())
+        .await
+        .unwrap();
+    let dsn_json =
+        wait_for(10, "the DSN to the onramp sender", || outbox(&dir.join("reports")).pop()).await;
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&dsn_json).unwrap()).unwrap();
+    assert_eq!(
+        (envelope["mail_from"].as_str(), envelope["rcpt_to"][0].as_str()),
+        (Some(""), Some("FAX=+12125550100@onramp.test"))
+    );
+    let dsn_path = dsn_json.with_extension("eml");
+    let dsn = std::fs::read_to_string(&dsn_path).unwrap();
+    assert!(
+        dsn.contains("report-type=delivery-status")
+            && dsn.contains("Action: failed")
+            && dsn.contains("Status: 5.0.0"),
+        "{dsn}"
+    );
+    let res = wait_for(10, "the DR.RES", || {
+        sink.messages().into_iter().find(|m| m.text().contains("MM4_delivery_report.RES"))
+    })
+    .await;
+    assert!(res.text().contains("X-Mms-Request-Status-Code: Ok"));
+    if common::require_tool("python3", "--version") {
+        let out = std::process::Command::new("python3")
+            .args(["-c", "import email,sys\nm=email.message_from_binary_file(open(sys.argv[1],'rb'))\nprint(m.get_content_type(), [str(d) for p in m.walk() for d in p.defects])"])
+            .arg(&dsn_path)
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "multipart/report []");
+    }
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -295,6 +341,219 @@ async fn smtp_next_hop_uses_starttls_when_offered_and_sends_dsn_parameters() {
         "{}",
         fax.rcpt_lines[0]
     );
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_spool_answers_452() {
+    // The MMSC is down, so the first message's RES stays spooled and fills a spool of one.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let dir = tmpdir("e2e-full");
+    let gw = service::start(
+        Config::from_toml(&config_text(&dir, dead, "spool_messages = 1"), "t.toml").unwrap(),
+        fake_fax(),
+    )
+    .await
+    .unwrap();
+    let smtp = client(gw.smtp[0].port());
+    smtp.send_raw(
+        &env(Some("a@mms.test"), "FAX=+12125550100@fax.test"),
+        &sample("fwd-photo-text-smil"),
+    )
+    .await
+    .unwrap();
+    let e = smtp
+        .send_raw(
+            &env(Some("a@mms.test"), "FAX=+12125550100@fax.test"),
+            &sample("fwd-photo-text-smil"),
+        )
+        .await
+        .unwrap_err();
+    assert!(e.is_transient() && e.to_string().contains("4.3.1"), "{e}");
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mm4_to_voicemail_then_its_mdn_becomes_a_read_reply_report() {
+    let sink = start_sink().await;
+    let dir = tmpdir("e2e-vpim");
+    let gw = service::start(
+        Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap(),
+        fake_fax_and_vpim(),
+    )
+    .await
+    .unwrap();
+    let smtp = client(gw.smtp[0].port());
+    let req = String::from_utf8(sample("fwd-photo-text-smil"))
+        .unwrap()
+        .replace("X-Mms-Ack-Request: Yes", "X-Mms-Ack-Request: No\r\nX-Mms-Read-Reply: Yes");
+    smtp.send_raw(
+        &env(Some("+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs"), "+12125550100@voicemail.test"),
+        req.as_bytes(),
+    )
+    .await
+    .unwrap();
+    let json = wait_for(10, "the VPIM message", || outbox(&dir.join("voicemail")).pop()).await;
+    let vpim = std::fs::read_to_string(json.with_extension("eml")).unwrap();
+    let mid = vpim.lines().find_map(|l| l.strip_prefix("Message-ID: ")).unwrap().to_owned();
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(envelope["mail_from"], "+4917012345@mm3gw.test");
+
+    // The voicemail platform's MDN (displayed) names the original Message-ID.
+    let mdn =
+        String::from_utf8(sample("mdn-displayed")).unwrap().replace("<x@mm3gw.example.net>", &mid);
+    smtp.send_raw(&env(None, "+4917012345@mm3gw.test"), mdn.as_bytes()).await.unwrap();
+    let rr = wait_for(10, "the read-reply report", || sink.messages().into_iter().next()).await;
+    assert_eq!(rr.rcpt_to, ["system-user@mms.mnc002.mcc262.gprs"]);
+    let t = rr.text();
+    for h in [
+        "X-Mms-Message-Type: MM4_read_reply_report.REQ",
+        "X-Mms-Read-Status: Read",
+        "X-Mms-Message-ID: \"M-0001@mms.example.net\"",
+        "To: +4917012345/TYPE=PLMN",
+    ] {
+        assert!(t.contains(h), "{h} missing:\n{t}");
+    }
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_finishes_a_message_in_flight_then_answers_421() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let sink = start_sink().await;
+    let dir = tmpdir("e2e-shutdown");
+    let gw = service::start(
+        Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap(),
+        fake_fax(),
+    )
+    .await
+    .unwrap();
+    let addr = gw.smtp[0];
+    let idle = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(
+        b"EHLO c\r\nMAIL FROM:<a@mms.test>\r\nRCPT TO:<FAX=+12125550100@fax.test>\r\nDATA\r\n",
+    )
+    .await
+    .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !got.windows(4).any(|w| w == b"354 ") {
+        let n = s.read(&mut buf).await.unwrap();
+        assert!(n > 0);
+        got.extend_from_slice(&buf[..n]);
+    }
+    let req = sample("fwd-photo-text-smil");
+    let (head, tail) = req.split_at(req.len() / 2);
+    s.write_all(head).await.unwrap();
+    let stopping = tokio::spawn(gw.stop());
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    s.write_all(tail).await.unwrap();
+    s.write_all(b".\r\n").await.unwrap();
+    let mut rest = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(10), s.read_to_end(&mut rest))
+        .await
+        .unwrap()
+        .unwrap();
+    let rest = String::from_utf8_lossy(&rest).into_owned();
+    assert!(
+        rest.starts_with("250 2.0.0 OK queued as ") && rest.contains("\r\n421 4.3.2 "),
+        "{rest}"
+    );
+    stopping.await.unwrap();
+    // The idle connection got the 421 too.
+    let mut idle = idle;
+    let mut r = Vec::new();
+    let _ = idle.read_to_end(&mut r).await;
+    assert!(String::from_utf8_lossy(&r).contains("421 4.3.2"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A fax route whose next hop is SMTP (the sink), for the failure paths.
+fn smtp_fax_config(
+    dir: &std::path::Path,
+    mmsc: std::net::SocketAddr,
+    fax_hop: std::net::SocketAddr,
+    delivery: &str,
+) -> Config {
+    let text = config_text(dir, mmsc, "")
+        .replace(
+            &format!("next_hop = \"file:{}/fax\"", dir.display()),
+            &format!("next_hop = \"smtp://{fax_hop}\""),
+        )
+        .replace("retry_min_s = 1\nretry_max_s = 2\n", delivery);
+    Config::from_toml(&text, "t.toml").unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_fax_becomes_a_rejected_delivery_report() {
+    let sink = start_sink().await;
+    let dir = tmpdir("e2e-5xx");
+    let gw = service::start(
+        smtp_fax_config(&dir, sink.addr, sink.addr, "retry_min_s = 1\nretry_max_s = 2\n"),
+        fake_fax(),
+    )
+    .await
+    .unwrap();
+    client(gw.smtp[0].port())
+        .send_raw(
+            &env(
+                Some("+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs"),
+                "FAX=+12125550199@reject.test",
+            ),
+            &sample("fwd-photo-text-smil"),
+        )
+        .await
+        .unwrap();
+    let dr = wait_for(10, "the Rejected report", || {
+        sink.messages().into_iter().find(|m| m.text().contains("MM4_delivery_report.REQ"))
+    })
+    .await;
+    let t = dr.text();
+    assert!(
+        t.contains("X-Mms-MM-Status-Code: Rejected")
+            && t.contains("From: +12125550199/TYPE=PLMN")
+            && t.contains("550"),
+        "{t}"
+    );
+    assert!(gw.metrics.render().contains("mm3gw_delivery_failures_total{purpose=\"fax\"} 1"));
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fax_that_cannot_be_delivered_in_its_lifetime_becomes_an_expired_report() {
+    let sink = start_sink().await;
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let dir = tmpdir("e2e-expiry");
+    let gw = service::start(
+        smtp_fax_config(
+            &dir,
+            sink.addr,
+            dead,
+            "lifetime_s = 1\nretry_min_s = 1\nretry_max_s = 1\n",
+        ),
+        fake_fax(),
+    )
+    .await
+    .unwrap();
+    client(gw.smtp[0].port())
+        .send_raw(
+            &env(Some("+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs"), "FAX=+12125550100@fax.test"),
+            &sample("fwd-photo-text-smil"),
+        )
+        .await
+        .unwrap();
+    let dr = wait_for(10, "the Expired report", || {
+        sink.messages().into_iter().find(|m| m.text().contains("MM4_delivery_report.REQ"))
+    })
+    .await;
+    assert!(dr.text().contains("X-Mms-MM-Status-Code: Expired"), "{}", dr.text());
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,5 +1,5 @@
-//! Replays every input kept in `tests/fuzz_regressions/{smil,address}/` (crashers found by
-//! `cargo fuzz run smil|address`, and hand-made edge cases) through the same checks the fuzz
+//! Replays every input kept in `tests/fuzz_regressions/{smil,address,mm4}/` (crashers found by
+//! `cargo fuzz run smil|address|mm4`, and hand-made edge cases) through the same checks the fuzz
 //! targets run, so a fixed crash stays fixed.
 
 #[path = "fuzz_checks/mm.rs"]
@@ -38,4 +38,9 @@ fn smil_regressions() {
 #[test]
 fn address_regressions() {
     replay("address", checks::address);
+}
+
+#[test]
+fn mm4_regressions() {
+    replay("mm4", checks::mm4);
 }

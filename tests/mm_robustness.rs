@@ -42,8 +42,10 @@ fn check(name: &str, raw: &[u8], limits: &Limits) {
     match mm::parse(raw, limits) {
         Ok(parsed) => {
             // What parses must also emit and parse again: no half-built models.
-            let again = mm::parse(&parsed.mm.to_bytes(), limits);
-            assert!(again.is_ok(), "{name}: re-parse of our own output failed: {again:?}");
+            match mm::parse(&parsed.mm.to_bytes(), limits) {
+                Ok(again) => assert_eq!(again.mm, parsed.mm.as_emitted(), "{name}: round trip"),
+                Err(e) => panic!("{name}: re-parse of our own output failed: {e}"),
+            }
         }
         Err(e) => assert!(!e.to_string().is_empty(), "{name}: error without a message"),
     }

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod audio;
 mod fax;
 mod inspect;
 mod preview;
@@ -24,6 +25,8 @@ struct Cli {
 enum Command {
     /// Show what a message is: kind, information elements, parts, slides, findings.
     Inspect(inspect::Args),
+    /// Voice codecs: convert between WAV, AMR-NB, G.726-32, G.711 and raw PCM; show file info.
+    Audio(audio::Args),
     /// Fax images: decode TIFF/raw G3 to PBM, encode PBM to TIFF-F, check Profile S/F.
     Fax(fax::Args),
     /// Draw a TIFF fax's pages (or a PBM page) as one PNG picture.
@@ -43,6 +46,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Inspect(args) => inspect::run(args),
+        Command::Audio(args) => audio::run(args),
         Command::Fax(args) => fax::run(args),
         Command::Preview(args) => preview::run(args),
         Command::Serve(args) => serve::serve(args),

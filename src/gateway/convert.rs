@@ -25,6 +25,9 @@ pub struct SpooledMessage<'a> {
     /// The Message-ID (with brackets) each outbound message to a route recipient must carry:
     /// the signed report token (see `token`), so returning DSNs/MDNs can be correlated.
     pub message_ids: &'a [(String, String)],
+    /// For fax mail / voice → MMS: the X-Mms-Message-ID the built MM must carry (a signed token,
+    /// so the MMSC's delivery report about it becomes a DSN to the sender).
+    pub mm_id: Option<&'a str>,
 }
 
 /// Where a conversion goes.
@@ -36,7 +39,9 @@ pub enum Target<'a> {
     Mmsc,
 }
 
-/// One message a conversion produced, ready to spool for delivery.
+/// One message a conversion produced, ready to spool for delivery. For MM → fax/voice the gateway
+/// then sets the envelope's MAIL FROM (its bounce address) and, when the MM asked for a delivery
+/// report, the DSN parameters; the converter sets the recipients and the message.
 #[derive(Debug, Clone)]
 pub struct Outbound {
     pub envelope: Envelope,

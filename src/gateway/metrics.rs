@@ -11,8 +11,16 @@ use prometheus_client::registry::Registry;
 type Labels = Vec<(String, String)>;
 
 /// The purposes an outbound message can have (see `process::NewMessage::purpose`).
-pub const PURPOSES: [&str; 7] =
-    ["fax", "vpim", "ivm", "mm4-forward", "mm4-res", "mm4-delivery-report", "mm4-read-reply"];
+pub const PURPOSES: [&str; 8] = [
+    "fax",
+    "vpim",
+    "ivm",
+    "mm4-forward",
+    "mm4-res",
+    "mm4-delivery-report",
+    "mm4-read-reply",
+    "dsn",
+];
 
 /// Every metric the gateway keeps. Cloning shares the underlying values.
 #[derive(Clone)]
@@ -89,7 +97,7 @@ impl Metrics {
             let _ = delivered.get_or_create(&Self::label("purpose", p));
             let _ = delivery_failures.get_or_create(&Self::label("purpose", p));
         }
-        for k in ["delivery-report", "read-reply"] {
+        for k in ["delivery-report", "read-reply", "dsn"] {
             let _ = reports.get_or_create(&Self::label("kind", k));
         }
         Metrics {

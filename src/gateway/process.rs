@@ -19,14 +19,14 @@ use crate::config::{Config, Convert, NextHop};
 use crate::mm::address::{FaxAddress, FaxNumber, MmsAddress, VpimAddress};
 use crate::mm::build::{self, Outcome, Stamp};
 use crate::mm::{
-    AddressField, Expiry, Id, MessageType, Mm4, MmStatus, ReadStatus, RequestStatus,
+    AddressField, Expiry, Id, MessageClass, MessageType, Mm4, MmStatus, RequestStatus,
     SenderVisibility,
 };
 
 use super::convert::{ConvertError, Converters, Direction, SpooledMessage, Target as ConvTarget};
 use super::router::{self, Target, Verdict};
 use super::spool::{Entry, Envelope, FailureReport, Rcpt};
-use super::token::{Flags, Keys, Token};
+use super::token::{Flags, Keys, Token, TokenError};
 
 /// Everything `process` needs besides the message.
 pub struct Ctx<'a> {
@@ -35,6 +35,9 @@ pub struct Ctx<'a> {
     pub keys: &'a Keys,
     /// Unix seconds.
     pub now: u64,
+    /// The signed Message-ID behind an ENVID this instance delivered (`spool::lookup_envid`), for
+    /// DSNs that return only the ENVID.
+    pub envid_lookup: &'a dyn Fn(&str) -> Option<String>,
 }
 
 /// A message to spool for delivery.
@@ -233,6 +236,21 @@ fn mm4_message(mm: Mm4, env: crate::mm::Envelope, hop: &NextHop, purpose: &str) 
     }
 }
 
+/// MAIL FROM toward fax and voice mail (spec/mms.md §3 and §8): the originator's number at our
+/// domain (`+E164@gw`), our system address for other originators, and `<>` for auto-generated
+/// MMs (class `Auto`), so that every DSN comes back to the gateway and none is asked for reports.
+fn bounce_address(mm: &Mm4, config: &Config) -> String {
+    if mm.elements.message_class == Some(MessageClass::Auto) {
+        return String::new();
+    }
+    match mm.elements.from.as_ref().and_then(|f| f.address.as_ref()) {
+        Some(MmsAddress::Plmn(n)) if n.starts_with('+') => {
+            format!("{n}@{}", config.server.hostname)
+        }
+        _ => config.system_address(),
+    }
+}
+
 /// The MM's expiry as Unix seconds: absolute, or relative to its Date (else to `now`).
 fn expiry_of(mm: &Mm4, now: u64) -> Option<u64> {
     match mm.elements.expiry.as_ref()? {
@@ -300,32 +318,21 @@ fn convert_to_route(
         let why = "the sender asked to be hidden (X-Mms-Sender-Visibility: Hide); fax and voice mail would show the number";
         plan.events
             .push(Event::ConversionFailed { target: route.name.clone(), reason: why.into() });
-        for r in rcpts {
-            let outcome = Outcome {
-                recipient: mms_form(r),
-                status: MmStatus::Rejected,
-                status_text: Some(why.into()),
-                at: ctx.now as i64,
-            };
-            if let Some((dr, env)) = build::delivery_report(
-                mm,
-                Some(&entry.envelope.mail_from),
-                &outcome,
-                &stamps.next(),
-            ) {
-                plan.events
-                    .push(Event::Report { kind: "delivery-report", status: "Rejected".into() });
-                plan.messages.push(mm4_message(
-                    dr,
-                    env,
-                    &config.mmsc.next_hop,
-                    "mm4-delivery-report",
-                ));
-            }
-        }
+        refusal_reports(
+            ctx,
+            mm,
+            &entry.envelope.mail_from,
+            rcpts,
+            MmStatus::Rejected,
+            why,
+            stamps,
+            plan,
+        );
         return (RequestStatus::ServiceDenied, Some(why.into()));
     }
-    let expires = expiry_of(mm, ctx.now);
+    // The MM's expiry bounds the retries too (spec/mms.md §8, expiry row), within the lifetime.
+    let expires = expiry_of(mm, ctx.now).map(|x| x.min(entry.expires));
+    let bounce = bounce_address(mm, config);
     let originator = mm.elements.from.as_ref().map(|f| f.raw.clone()).unwrap_or_default();
     let reply_to = build::reply_address(mm, Some(&entry.envelope.mail_from)).unwrap_or_default();
     let token = |rcpt: &str| Token {
@@ -345,6 +352,7 @@ fn convert_to_route(
         config,
         now: ctx.now,
         message_ids: &message_ids,
+        mm_id: None,
     };
     match convert(&sm, ConvTarget::Route(route)) {
         Ok(outs) => {
@@ -352,6 +360,8 @@ fn convert_to_route(
             for mut out in outs {
                 let first =
                     out.envelope.rcpt_to.first().map(|r| r.address.clone()).unwrap_or_default();
+                // The gateway owns the return path: DSNs must come back here to be correlated.
+                out.envelope.mail_from = bounce.clone();
                 if wants_dr {
                     // RFC 3461 request so DSNs come back with the token (RET=HDRS brings the
                     // Message-ID; the ENVID is its digest).
@@ -394,37 +404,75 @@ fn convert_to_route(
                 reason: e.to_string(),
             });
             // Nothing could be carried: DR Unrecognised for each recipient (spec/mms.md §5).
-            for r in rcpts {
-                let outcome = Outcome {
-                    recipient: mms_form(r),
-                    status: MmStatus::Unrecognised,
-                    status_text: Some(e.to_string()),
-                    at: ctx.now as i64,
-                };
-                if let Some((dr, env)) = build::delivery_report(
-                    mm,
-                    Some(&entry.envelope.mail_from),
-                    &outcome,
-                    &stamps.next(),
-                ) {
-                    plan.events.push(Event::Report {
-                        kind: "delivery-report",
-                        status: "Unrecognised".into(),
-                    });
-                    plan.messages.push(mm4_message(
-                        dr,
-                        env,
-                        &config.mmsc.next_hop,
-                        "mm4-delivery-report",
-                    ));
-                }
-            }
+            let why = e.to_string();
+            refusal_reports(
+                ctx,
+                mm,
+                &entry.envelope.mail_from,
+                rcpts,
+                MmStatus::Unrecognised,
+                &why,
+                stamps,
+                plan,
+            );
             (status, Some(e.to_string()))
         }
     }
 }
 
+/// A delivery report per recipient for an MM that will not be carried (when the MM asked).
+#[allow(clippy::too_many_arguments)]
+fn refusal_reports(
+    ctx: &Ctx<'_>,
+    mm: &Mm4,
+    mail_from: &str,
+    rcpts: &[String],
+    status: MmStatus,
+    why: &str,
+    stamps: &mut Stamps<'_>,
+    plan: &mut Plan,
+) {
+    for r in rcpts {
+        let outcome = Outcome {
+            recipient: mms_form(r),
+            status: status.clone(),
+            status_text: Some(why.to_owned()),
+            at: ctx.now as i64,
+        };
+        if let Some((dr, env)) =
+            build::delivery_report(mm, Some(mail_from), &outcome, &stamps.next())
+        {
+            plan.events.push(Event::Report { kind: "delivery-report", status: status.to_string() });
+            plan.messages.push(mm4_message(
+                dr,
+                env,
+                &ctx.config.mmsc.next_hop,
+                "mm4-delivery-report",
+            ));
+        }
+    }
+}
+
 fn convert_to_mmsc(entry: &Entry, body: &[u8], ctx: &Ctx<'_>, rcpts: &[String], plan: &mut Plan) {
+    // The MM we build carries a signed token as its X-Mms-Message-ID, so the MMSC's delivery
+    // report about it can become a DSN to the sender (the return path) on any instance.
+    let notify = |what: &str| {
+        entry.envelope.rcpt_to.iter().any(|r| r.notify.as_deref().is_some_and(|n| n.contains(what)))
+    };
+    let never = entry.envelope.rcpt_to.iter().all(|r| r.notify.as_deref() == Some("NEVER"));
+    let token = Token {
+        flags: Flags {
+            delivery_report: notify("SUCCESS"),
+            rs_delivery_report: !never,
+            read_reply: false,
+        },
+        time: ctx.now,
+        mm_id: header_value(body, "message-id").unwrap_or_default(),
+        originator: entry.envelope.mail_from.clone(),
+        originator_system: String::new(),
+        recipient: String::new(),
+    };
+    let mm_id = ctx.keys.message_id(&token);
     let sm = SpooledMessage {
         entry,
         body,
@@ -432,6 +480,7 @@ fn convert_to_mmsc(entry: &Entry, body: &[u8], ctx: &Ctx<'_>, rcpts: &[String], 
         config: ctx.config,
         now: ctx.now,
         message_ids: &[],
+        mm_id: Some(&mm_id),
     };
     for kind in [Convert::Fax, Convert::Vpim, Convert::Ivm] {
         let Some(convert) = ctx.converters.get(Direction::ToMm(kind)) else { continue };
@@ -487,20 +536,30 @@ fn local(
                 status: e.request_status.as_ref().map(|s| s.to_string()).unwrap_or_default(),
             });
         }
+        Ok(mm) if mm.message_type == MessageType::DeliveryReportReq => {
+            let status = mmsc_delivery_report(ctx, mm, stamps, plan);
+            if mm.elements.ack_request == Some(true)
+                && let Some((res, env)) = build::acknowledge(
+                    mm,
+                    Some(&entry.envelope.mail_from),
+                    status.clone(),
+                    None,
+                    &stamps.next(),
+                )
+            {
+                plan.events.push(Event::Acknowledged { status: status.to_string() });
+                plan.messages.push(mm4_message(res, env, &config.mmsc.next_hop, "mm4-res"));
+            }
+        }
         Ok(mm)
-            if matches!(
-                mm.message_type,
-                MessageType::DeliveryReportReq
-                    | MessageType::ReadReplyReq
-                    | MessageType::ForwardReq
-            ) =>
+            if matches!(mm.message_type, MessageType::ReadReplyReq | MessageType::ForwardReq) =>
         {
             let (status, text) = if mm.message_type == MessageType::ForwardReq {
                 (RequestStatus::ServiceDenied, "the gateway's system address takes no MMs")
             } else {
                 (
                     RequestStatus::UnsupportedMessage,
-                    "reports to fax and voicemail senders are not available in this build",
+                    "read reports to fax and voicemail senders (MDNs) are not available in this build",
                 )
             };
             plan.events.push(Event::Dropped {
@@ -523,10 +582,142 @@ fn local(
     }
 }
 
-/// A DSN or MDN coming back: correlate by token, then build the MM4 report(s).
+/// An MM4_delivery_report.REQ from the MMSC about an MM built here: a DSN to the sender of the
+/// fax mail or voice message it came from (spec/mms.md §5 "MM4 → external"), when the sender's
+/// NOTIFY asked for that outcome. Returns the status for the DR.RES.
+fn mmsc_delivery_report(
+    ctx: &Ctx<'_>,
+    mm: &Mm4,
+    stamps: &mut Stamps<'_>,
+    plan: &mut Plan,
+) -> RequestStatus {
+    let id = mm.elements.message_id.as_ref().map(|i| i.key().to_owned()).unwrap_or_default();
+    let token = match ctx.keys.verify(&format!("<{id}>")) {
+        Ok(t) => t,
+        Err(e) => {
+            if !matches!(e, TokenError::NotAToken) {
+                plan.events.push(Event::TokenRefused { reason: e.to_string() });
+            }
+            plan.events.push(Event::Dropped {
+                reason: format!("delivery report for an MM not built here ({id})"),
+            });
+            return RequestStatus::MessageNotFound;
+        }
+    };
+    let Some(status) = mm.elements.mm_status.clone() else {
+        return RequestStatus::MessageFormatCorrupt;
+    };
+    let Some((action, code)) = crate::mail::dsn::dsn_for_mm_status(&status) else {
+        plan.events.push(Event::ReportNotNeeded { reason: format!("MM status {status}") });
+        return RequestStatus::Ok;
+    };
+    use crate::mail::dsn::Action;
+    let wanted = match action {
+        Action::Delivered | Action::Relayed => token.flags.delivery_report,
+        Action::Failed => token.flags.rs_delivery_report,
+        _ => false,
+    };
+    if !wanted || token.originator.is_empty() {
+        plan.events.push(Event::ReportNotNeeded {
+            reason: format!("the sender asked for no DSN on {}", action.as_str()),
+        });
+        return RequestStatus::Ok;
+    }
+    let config = ctx.config;
+    let about = match mm.elements.from.as_ref().and_then(|f| f.address.as_ref()) {
+        Some(MmsAddress::Plmn(n)) => format!("{n}@{}", config.server.hostname),
+        Some(MmsAddress::Email(a)) => a.clone(),
+        _ => config.system_address(),
+    };
+    let stamp = stamps.next();
+    let at = mm.elements.date.as_ref().and_then(|d| d.unix).unwrap_or(ctx.now as i64);
+    let report = crate::mail::dsn::DsnReport {
+        head: crate::mail::Head::new(
+            crate::mail::Mailbox::new(&about),
+            ctx.now as i64,
+            stamp.message_id.clone(),
+        ),
+        return_path: token.originator.clone(),
+        reporting_mta: config.server.hostname.clone(),
+        dsn_gateway: Some(config.server.hostname.clone()),
+        original_envelope_id: None,
+        arrival_date: None,
+        recipients: vec![crate::mail::dsn::DsnRecipient {
+            original_recipient: None,
+            final_recipient: about.clone(),
+            action,
+            status: code,
+            diagnostic_code: Some(format!("X-MM4; {status}")),
+            last_attempt_date: Some(at),
+        }],
+        human_text: mm
+            .elements
+            .status_text
+            .clone()
+            .unwrap_or_else(|| format!("The MMS relay reports the message as {status}.")),
+        original_headers: (!token.mm_id.is_empty())
+            .then(|| format!("Message-ID: {}\r\n", token.mm_id)),
+    };
+    match crate::mail::dsn::build(&report) {
+        Ok(built) => {
+            let env = built.envelope.envelope;
+            plan.events.push(Event::Report { kind: "dsn", status: status.to_string() });
+            plan.messages.push(NewMessage {
+                envelope: Envelope {
+                    mail_from: env.mail_from,
+                    rcpt_to: env.rcpt_to.into_iter().map(Rcpt::plain).collect(),
+                    envid: None,
+                    ret: None,
+                },
+                body: built.bytes,
+                next_hop: config.delivery.relay.clone(),
+                purpose: "dsn".into(),
+                on_failure: None,
+                expires: None,
+            });
+            RequestStatus::Ok
+        }
+        Err(e) => {
+            plan.events.push(Event::Dropped { reason: format!("cannot build the DSN: {e}") });
+            RequestStatus::Unspecified
+        }
+    }
+}
+
+/// The first value of a header field in a message's header section (unfolded lines only).
+pub(crate) fn header_value(body: &[u8], name: &str) -> Option<String> {
+    let end = body.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(body.len());
+    let head = String::from_utf8_lossy(&body[..end]);
+    head.lines().find_map(|l| {
+        let (n, v) = l.split_once(':')?;
+        n.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+    })
+}
+
+/// A DSN or MDN coming back (read with `mail::dsn` / `mail::mdn`): correlate by token, then
+/// build the MM4 report(s) with the outcome mappings of spec/mms.md §5.
 fn returning_report(body: &[u8], ctx: &Ctx<'_>, stamps: &mut Stamps<'_>, plan: &mut Plan) {
+    let limits = crate::mail::Limits::default();
+    let dsn = crate::mail::dsn::parse(body, &limits).ok();
+    let mdn = if dsn.is_none() { crate::mail::mdn::parse(body, &limits).ok() } else { None };
+    // The token travels in the Message-ID: the DSN's returned headers (RET=HDRS), the MDN's
+    // Original-Message-ID, or anywhere in the text for reports that quote it elsewhere. A DSN
+    // that brings back only the ENVID is matched where the ENVID is known, never guessed.
+    let named = dsn
+        .as_ref()
+        .and_then(|d| d.returned_message_id.clone())
+        .or_else(|| mdn.as_ref().and_then(|m| m.original_message_id.clone()));
     let text = String::from_utf8_lossy(body);
-    let token = match ctx.keys.find_in(&text) {
+    let by_envid = || {
+        let envid = dsn.as_ref()?.original_envelope_id.as_ref()?;
+        (ctx.envid_lookup)(envid).map(|mid| ctx.keys.verify(&mid))
+    };
+    let token = named
+        .map(|id| ctx.keys.verify(&format!("<{id}>")))
+        .filter(|r| !matches!(r, Err(TokenError::NotAToken)))
+        .or_else(|| ctx.keys.find_in(&text))
+        .or_else(by_envid);
+    let token = match token {
         None => {
             plan.events.push(Event::Uncorrelatable);
             return;
@@ -536,12 +727,6 @@ fn returning_report(body: &[u8], ctx: &Ctx<'_>, stamps: &mut Stamps<'_>, plan: &
             return;
         }
         Some(Ok(t)) => t,
-    };
-    let Some(report) = read_report(&text) else {
-        plan.events.push(Event::Dropped {
-            reason: "mail to the bounce address is neither a DSN nor an MDN".into(),
-        });
-        return;
     };
     let mut original = Mm4::new(MessageType::ForwardReq);
     let e = &mut original.elements;
@@ -555,78 +740,67 @@ fn returning_report(body: &[u8], ctx: &Ctx<'_>, stamps: &mut Stamps<'_>, plan: &
     e.originator_rs_delivery_report = Some(token.flags.rs_delivery_report);
     e.read_reply = Some(token.flags.read_reply);
     let hop = &ctx.config.mmsc.next_hop;
-    for r in &report.recipients {
-        let who =
-            mms_form(r.original.as_deref().or(r.final_.as_deref()).unwrap_or(&token.recipient));
-        match report.kind {
-            ReportKind::Dsn => {
-                let action = r.action.to_ascii_lowercase();
-                let status = match action.as_str() {
-                    "delivered" => MmStatus::Retrieved,
-                    "relayed" => MmStatus::Forwarded,
-                    "expanded" => MmStatus::Indeterminate,
-                    "failed" if r.status.starts_with("4.4.7") => MmStatus::Expired,
-                    "failed" => MmStatus::Rejected,
-                    _ => {
-                        plan.events.push(Event::ReportNotNeeded {
-                            reason: format!("DSN action {action}"),
-                        });
-                        continue;
-                    }
-                };
-                let text = match (&r.status, &r.diagnostic) {
-                    (s, Some(d)) => Some(format!("{s} {d}")),
-                    (s, None) if !s.is_empty() => Some(s.clone()),
-                    _ => None,
-                };
-                let outcome = Outcome {
-                    recipient: who,
-                    status: status.clone(),
-                    status_text: text,
-                    at: ctx.now as i64,
-                };
-                match build::delivery_report(&original, None, &outcome, &stamps.next()) {
-                    Some((dr, env)) => {
-                        plan.events.push(Event::Report {
-                            kind: "delivery-report",
-                            status: status.to_string(),
-                        });
-                        plan.messages.push(mm4_message(dr, env, hop, "mm4-delivery-report"));
-                    }
-                    None => plan.events.push(Event::ReportNotNeeded {
-                        reason: "the MM asked for no delivery report".into(),
-                    }),
+    if let Some(dsn) = &dsn {
+        for r in &dsn.recipients {
+            let Some(status) = r.mm_status() else {
+                plan.events.push(Event::ReportNotNeeded {
+                    reason: format!("DSN action {}", r.action.as_str()),
+                });
+                continue;
+            };
+            let who =
+                mms_form(r.recipient().map_or(token.recipient.as_str(), |a| a.address.as_str()));
+            let text = match (&r.status_raw, &r.diagnostic_code) {
+                (Some(s), Some(d)) => Some(format!("{s} {d}")),
+                (Some(s), None) => Some(s.clone()),
+                (None, d) => d.clone(),
+            };
+            let at = r.last_attempt_date.or(dsn.arrival_date).unwrap_or(ctx.now as i64);
+            let outcome = Outcome { recipient: who, status: status.clone(), status_text: text, at };
+            match build::delivery_report(&original, None, &outcome, &stamps.next()) {
+                Some((dr, env)) => {
+                    plan.events.push(Event::Report {
+                        kind: "delivery-report",
+                        status: status.to_string(),
+                    });
+                    plan.messages.push(mm4_message(dr, env, hop, "mm4-delivery-report"));
                 }
-            }
-            ReportKind::Mdn => {
-                let d = r.action.to_ascii_lowercase();
-                let status = if d.contains("displayed") {
-                    ReadStatus::Read
-                } else if ["deleted", "denied", "failed"].iter().any(|k| d.contains(k)) {
-                    ReadStatus::DeletedWithoutBeingRead
-                } else {
-                    plan.events
-                        .push(Event::ReportNotNeeded { reason: format!("MDN disposition {d}") });
-                    continue;
-                };
-                let outcome = Outcome {
-                    recipient: who,
-                    status: status.clone(),
-                    status_text: None,
-                    at: ctx.now as i64,
-                };
-                match build::read_reply_report(&original, None, &outcome, &stamps.next()) {
-                    Some((rr, env)) => {
-                        plan.events
-                            .push(Event::Report { kind: "read-reply", status: status.to_string() });
-                        plan.messages.push(mm4_message(rr, env, hop, "mm4-read-reply"));
-                    }
-                    None => plan.events.push(Event::ReportNotNeeded {
-                        reason: "the MM asked for no read reply".into(),
-                    }),
-                }
+                None => plan.events.push(Event::ReportNotNeeded {
+                    reason: "the MM asked for no delivery report".into(),
+                }),
             }
         }
+    } else if let Some(mdn) = &mdn {
+        let Some(status) = mdn.read_status() else {
+            plan.events.push(Event::ReportNotNeeded {
+                reason: format!("MDN disposition {}", mdn.disposition.value()),
+            });
+            return;
+        };
+        let who = mdn
+            .original_recipient
+            .as_ref()
+            .or(mdn.final_recipient.as_ref())
+            .map_or(token.recipient.clone(), |a| a.address.clone());
+        let outcome = Outcome {
+            recipient: mms_form(&who),
+            status: status.clone(),
+            status_text: None,
+            at: ctx.now as i64,
+        };
+        match build::read_reply_report(&original, None, &outcome, &stamps.next()) {
+            Some((rr, env)) => {
+                plan.events.push(Event::Report { kind: "read-reply", status: status.to_string() });
+                plan.messages.push(mm4_message(rr, env, hop, "mm4-read-reply"));
+            }
+            None => plan
+                .events
+                .push(Event::ReportNotNeeded { reason: "the MM asked for no read reply".into() }),
+        }
+    } else {
+        plan.events.push(Event::Dropped {
+            reason: "mail to the bounce address is neither a DSN nor an MDN".into(),
+        });
     }
 }
 
@@ -663,77 +837,10 @@ pub fn failure_report(
         at: now as i64,
     };
     let (dr, env) = build::delivery_report(&original, None, &outcome, &stamps.next())?;
-    Some(mm4_message(dr, env, &config.mmsc.next_hop, "mm4-delivery-report"))
-}
-
-// ---------------------------------------------------------------------------------------------
-// Interim DSN/MDN reading (RFC 3464 / RFC 3798 fields only), until `mail/` provides the full
-// parser: enough to map evidence to MM4 reports per spec/mms.md §5.
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ReportKind {
-    Dsn,
-    Mdn,
-}
-
-#[derive(Debug, Default, Clone)]
-struct ReportRcpt {
-    original: Option<String>,
-    final_: Option<String>,
-    /// DSN `Action` or MDN disposition type (with modifiers).
-    action: String,
-    status: String,
-    diagnostic: Option<String>,
-}
-
-#[derive(Debug)]
-struct Report {
-    kind: ReportKind,
-    recipients: Vec<ReportRcpt>,
-}
-
-fn read_report(text: &str) -> Option<Report> {
-    let lower = text.to_ascii_lowercase();
-    let kind = if lower.contains("delivery-status") {
-        ReportKind::Dsn
-    } else if lower.contains("disposition-notification") {
-        ReportKind::Mdn
-    } else {
-        return None;
-    };
-    let addr = |v: &str| {
-        v.split_once(';').map_or(v, |(_, a)| a).trim().trim_matches(['<', '>']).to_owned()
-    };
-    let mut recipients: Vec<ReportRcpt> = Vec::new();
-    let mut cur = ReportRcpt::default();
-    let mut pending_original: Option<String> = None;
-    for line in text.lines() {
-        let Some((name, value)) = line.split_once(':') else { continue };
-        let value = value.trim();
-        match name.trim().to_ascii_lowercase().as_str() {
-            "original-recipient" => pending_original = Some(addr(value)),
-            "final-recipient" => {
-                if cur.final_.is_some() {
-                    recipients.push(std::mem::take(&mut cur));
-                }
-                cur.final_ = Some(addr(value));
-                cur.original = pending_original.take();
-            }
-            "action" if kind == ReportKind::Dsn => cur.action = value.to_owned(),
-            "status" if kind == ReportKind::Dsn => {
-                cur.status = value.split_whitespace().next().unwrap_or("").to_owned()
-            }
-            "diagnostic-code" => cur.diagnostic = Some(addr(value)),
-            "disposition" if kind == ReportKind::Mdn => {
-                cur.action = value.rsplit_once(';').map_or(value, |(_, t)| t).trim().to_owned();
-            }
-            _ => {}
-        }
-    }
-    if cur.final_.is_some() || !cur.action.is_empty() {
-        recipients.push(cur);
-    }
-    (!recipients.is_empty()).then_some(Report { kind, recipients })
+    let mut m = mm4_message(dr, env, &config.mmsc.next_hop, "mm4-delivery-report");
+    // The report gets a lifetime of its own: what it reports on has just failed or expired.
+    m.expires = Some(now + config.delivery.lifetime_s);
+    Some(m)
 }
 
 #[cfg(test)]

@@ -122,20 +122,9 @@ impl Queue {
             if msg.tls { "ESMTPS" } else { "ESMTP" },
             super::rfc5322_date(now)
         );
-        let mut entry = Entry {
-            id: id.clone(),
-            stage: Stage::Inbound,
-            envelope: msg.envelope,
-            created: now,
-            expires: now + self.config.delivery.lifetime_s,
-            attempts: 0,
-            next_attempt: now,
-            last_error: None,
-            size: 0,
-            crc32: 0,
-            held: None,
-            origin: Some(format!("{peer} helo={}", msg.helo)),
-        };
+        let origin = format!("{peer} helo={}", msg.helo);
+        let expires = now + self.config.delivery.lifetime_s;
+        let mut entry = Entry::new(id.clone(), Stage::Inbound, msg.envelope, now, expires, origin);
         let stored = tokio::task::spawn_blocking(move || {
             let mut body = Vec::with_capacity(received.len() + msg.body.len());
             body.extend_from_slice(received.as_bytes());
@@ -256,11 +245,13 @@ impl Queue {
         let result = tokio::task::spawn_blocking(move || {
             let body = q.spool.body(&e2)?;
             let started = Instant::now();
+            let lookup = |e: &str| q.spool.lookup_envid(e);
             let ctx = Ctx {
                 config: &q.config,
                 converters: &q.converters,
                 keys: &q.keys,
                 now: super::now(),
+                envid_lookup: &lookup,
             };
             let plan = process::process(&e2, &body, &ctx);
             q.metrics.conversion_seconds.observe(started.elapsed().as_secs_f64());
@@ -274,6 +265,15 @@ impl Queue {
         .await;
         let plan = match result {
             Ok(Ok(p)) => p,
+            Ok(Err(e @ SpoolError::Io { .. })) => {
+                // Disk trouble (full, I/O error): try again later; the entry stays as it is.
+                let retry = super::now() + self.config.delivery.retry_min_s;
+                tracing::error!(context = "queue", event = "process-error", id = %entry.id, error = %e, retry_at = retry);
+                entry.next_attempt = retry;
+                let _ = self.spool.update(&entry);
+                self.schedule(&entry.id, retry);
+                return;
+            }
             Ok(Err(e)) => {
                 tracing::error!(context = "queue", event = "process-error", id = %entry.id, error = %e);
                 self.hold(&mut entry, e.to_string());
@@ -309,25 +309,22 @@ impl Queue {
     fn store_outbound(&self, parent: &Entry, m: NewMessage) -> Result<String, SpoolError> {
         let now = super::now();
         let id = Spool::new_id(now);
-        let mut entry = Entry {
-            id: id.clone(),
-            stage: Stage::Outbound {
-                next_hop: m.next_hop.to_string(),
-                purpose: m.purpose,
-                on_failure: m.on_failure,
-            },
-            envelope: m.envelope,
-            created: now,
-            // The MM's own expiry bounds the retries too (spec/mms.md §8, expiry row).
-            expires: m.expires.map_or(parent.expires, |x| x.min(parent.expires)).max(now + 60),
-            attempts: 0,
-            next_attempt: now,
-            last_error: None,
-            size: 0,
-            crc32: 0,
-            held: None,
-            origin: Some(format!("built from {}", parent.id)),
+        let stage = Stage::Outbound {
+            next_hop: m.next_hop.to_string(),
+            purpose: m.purpose,
+            on_failure: m.on_failure,
         };
+        // Its own expiry when it has one (the MM's X-Mms-Expiry, a failure report's fresh
+        // lifetime), else the lifetime of what it was built from.
+        let expires = m.expires.unwrap_or(parent.expires);
+        let mut entry = Entry::new(
+            id.clone(),
+            stage,
+            m.envelope,
+            now,
+            expires,
+            format!("built from {}", parent.id),
+        );
         self.spool.store(&mut entry, &m.body)?;
         self.metrics.spool_messages.inc();
         self.schedule(&id, now);
@@ -341,6 +338,7 @@ impl Queue {
             Ok(b) => b,
             Err(e) => {
                 tracing::error!(context = "queue", event = "unreadable", id = %entry.id, error = %e);
+                self.hold(&mut entry, format!("message file unreadable: {e}"));
                 return;
             }
         };
@@ -362,6 +360,11 @@ impl Queue {
             Ok(reply) => {
                 if purpose.starts_with("mm4-") && purpose != "mm4-res" {
                     self.remember_request(&entry, &purpose, &body, now);
+                }
+                if let Some(envid) = &entry.envelope.envid
+                    && let Some(mid) = process::header_value(&body, "message-id")
+                {
+                    self.spool.record_envid(envid, &mid, now);
                 }
                 if self.spool.remove(&entry.id).is_ok() {
                     self.metrics.spool_messages.dec();

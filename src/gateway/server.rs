@@ -127,6 +127,10 @@ impl Server {
         mut shutdown: watch::Receiver<bool>,
     ) {
         let mut backoff = Duration::from_millis(10);
+        let allow: Arc<[crate::config::Cidr]> = match listener.local_addr() {
+            Ok(a) => self.queue.config.server.allow_for(&a).into(),
+            Err(_) => self.queue.config.server.allow_clients.clone().into(),
+        };
         loop {
             let accepted = tokio::select! {
                 a = listener.accept() => a,
@@ -148,8 +152,9 @@ impl Server {
             let Ok(guard) = self.sessions.clone().try_acquire_owned() else { continue };
             let srv = self.clone();
             let sd = shutdown.clone();
+            let allow = allow.clone();
             tokio::spawn(async move {
-                srv.connection(sock, peer, sd).await;
+                srv.connection(sock, peer, &allow, sd).await;
                 drop(guard);
             });
         }
@@ -164,6 +169,7 @@ impl Server {
         self: Arc<Self>,
         mut sock: TcpStream,
         peer: SocketAddr,
+        allow: &[crate::config::Cidr],
         shutdown: watch::Receiver<bool>,
     ) {
         let ip = peer.ip();
@@ -171,7 +177,6 @@ impl Server {
         let refuse = |reason: &str| {
             self.metrics().rejected.get_or_create(&Metrics::label("reason", reason)).inc()
         };
-        let allow = &self.queue.config.server.allow_clients;
         if !allow.is_empty() && !allow.iter().any(|c| c.contains(ip)) {
             refuse("client-not-allowed");
             let _ = sock.write_all(b"554 5.7.1 Access denied\r\n").await;
@@ -253,14 +258,25 @@ impl Server {
         let mut out = Vec::new();
         let mut command_deadline = Instant::now() + Duration::from_secs(limits.command_timeout_s);
         let mut data_deadline: Option<Instant> = None;
+        // Set at shutdown while a DATA is arriving: that message is finished (spooled and
+        // answered) before the 421, the one thing in flight a session can complete.
+        let mut closing = *shutdown.borrow();
         loop {
+            if closing && !session.in_data() {
+                session.shutdown(&mut out);
+                io.write_all(&out).await?;
+                return Ok(Outcome::Closed);
+            }
             let deadline = data_deadline.unwrap_or(command_deadline);
-            let read = tokio::select! {
-                r = tokio::time::timeout_at(deadline.into(), io.read(&mut buf)) => r,
-                _ = shutdown.changed() => {
-                    session.shutdown(&mut out);
-                    io.write_all(&out).await?;
-                    return Ok(Outcome::Closed);
+            let read = if closing {
+                tokio::time::timeout_at(deadline.into(), io.read(&mut buf)).await
+            } else {
+                tokio::select! {
+                    r = tokio::time::timeout_at(deadline.into(), io.read(&mut buf)) => r,
+                    _ = shutdown.changed() => {
+                        closing = true;
+                        continue;
+                    }
                 }
             };
             let n = match read {
@@ -281,6 +297,17 @@ impl Server {
             loop {
                 match ev {
                     Event::NeedInput => break,
+                    Event::Message(_)
+                        if self.queue.metrics.spool_messages.get()
+                            >= limits.spool_messages as i64 =>
+                    {
+                        self.metrics()
+                            .rejected
+                            .get_or_create(&Metrics::label("reason", "spool-full"))
+                            .inc();
+                        session.stored(Err(StoreError::Full), &mut out);
+                        ev = session.resume(&mut out);
+                    }
                     Event::Message(m) => {
                         let t0 = Instant::now();
                         let r = self.queue.store_inbound(m, peer.to_owned()).await;

@@ -27,7 +27,12 @@
 //! Layout: `<spool>/{queue,tmp,corrupt}/`, `<spool>/hmac.key` (a generated report key, 0600), and
 //! `<spool>/sent/` (one small file per MM4 request we sent that asked for a .RES, named by the
 //! SHA-256 of its Transaction-ID, so the .RES can be matched and logged; not durability-critical:
-//! a lost marker only makes a .RES log as unmatched).
+//! a lost marker only makes a .RES log as unmatched), and `<spool>/envid/` (ENVID → the signed
+//! Message-ID of what we delivered, so a DSN that returns only the ENVID can still be
+//! correlated on this instance; same expiry, same best-effort writes).
+//! Durable writes go through the [`Disk`] trait, so tests fail each step in turn and check
+//! that the error is reported (no 250) and recovery finds nothing or the whole entry.
+//!
 //! Ids are `<unix seconds, 10 hex>-<64 random bits, 16 hex>`: sortable by age, unique without
 //! coordination, and safe as file names.
 use std::fs::{self, File, OpenOptions};
@@ -136,6 +141,33 @@ pub struct Entry {
     pub origin: Option<String>,
 }
 
+impl Entry {
+    /// A new entry, due now; `size` and `crc32` are filled in by [`Spool::store`].
+    pub fn new(
+        id: String,
+        stage: Stage,
+        envelope: Envelope,
+        now: u64,
+        expires: u64,
+        origin: String,
+    ) -> Entry {
+        Entry {
+            id,
+            stage,
+            envelope,
+            created: now,
+            expires,
+            attempts: 0,
+            next_attempt: now,
+            last_error: None,
+            size: 0,
+            crc32: 0,
+            held: None,
+            origin: Some(origin),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SpoolError {
     #[error("spool I/O on {path}: {source}")]
@@ -152,10 +184,41 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> SpoolError + '_ {
     move |source| SpoolError::Io { path: path.to_owned(), source }
 }
 
+/// The disk operations a durable write is made of, behind a trait so tests can make any one of
+/// them fail (vector disk_v2's `Filesystem`). [`RealDisk`] is the only production one.
+pub trait Disk: Send + Sync + std::fmt::Debug {
+    /// Creates (or truncates) `path` with `mode`, writes `bytes` and fsyncs the file.
+    fn write_synced(&self, path: &Path, bytes: &[u8], mode: u32) -> io::Result<()>;
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
+    /// fsyncs a directory, making the renames into it durable.
+    fn sync_dir(&self, dir: &Path) -> io::Result<()>;
+}
+
+/// The operating system's file system.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RealDisk;
+
+impl Disk for RealDisk {
+    fn write_synced(&self, path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+        let mut f = open_new(path, mode)?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    }
+
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        fs::rename(from, to)
+    }
+
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        sync_dir(dir)
+    }
+}
+
 /// The spool directory.
 #[derive(Debug, Clone)]
 pub struct Spool {
     root: PathBuf,
+    disk: std::sync::Arc<dyn Disk>,
 }
 
 /// What [`Spool::recover`] found.
@@ -169,12 +232,20 @@ pub struct Recovered {
 impl Spool {
     /// Opens (creating the directories of) a spool.
     pub fn open(root: impl Into<PathBuf>) -> Result<Spool, SpoolError> {
+        Spool::with_disk(root, std::sync::Arc::new(RealDisk))
+    }
+
+    /// Opens a spool whose durable writes go through `disk` (fault-injection tests).
+    pub fn with_disk(
+        root: impl Into<PathBuf>,
+        disk: std::sync::Arc<dyn Disk>,
+    ) -> Result<Spool, SpoolError> {
         let root = root.into();
-        for d in ["queue", "tmp", "corrupt", "sent"] {
+        for d in ["queue", "tmp", "corrupt", "sent", "envid"] {
             let p = root.join(d);
             fs::create_dir_all(&p).map_err(io_err(&p))?;
         }
-        Ok(Spool { root })
+        Ok(Spool { root, disk })
     }
 
     pub fn root(&self) -> &Path {
@@ -206,7 +277,7 @@ impl Spool {
         entry.crc32 = crc32fast::hash(body);
         let q = self.queue();
         // No directory fsync yet: the record's rename below is followed by one that covers both.
-        write_file(&self.root.join("tmp"), &q, &format!("{}.eml", entry.id), body)?;
+        write_file(&*self.disk, &self.root.join("tmp"), &q, &format!("{}.eml", entry.id), body)?;
         self.write_record(entry)
     }
 
@@ -219,7 +290,9 @@ impl Spool {
     fn write_record(&self, entry: &Entry) -> Result<(), SpoolError> {
         let json = serde_json::to_vec_pretty(entry)
             .map_err(|e| SpoolError::Corrupt { id: entry.id.clone(), reason: e.to_string() })?;
-        write_durable(&self.root.join("tmp"), &self.queue(), &format!("{}.json", entry.id), &json)
+        let (tmp, q) = (self.root.join("tmp"), self.queue());
+        write_file(&*self.disk, &tmp, &q, &format!("{}.json", entry.id), &json)?;
+        self.disk.sync_dir(&q).map_err(io_err(&q))
     }
 
     /// Removes an entry (rule 4).
@@ -342,9 +415,26 @@ impl Spool {
 
     fn sent_path(&self, transaction_id: &str) -> PathBuf {
         let key = crate::mm::Id(transaction_id.to_owned());
-        let d = ring::digest::digest(&ring::digest::SHA256, key.key().as_bytes());
-        let hex: String = d.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-        self.root.join("sent").join(hex)
+        self.root.join("sent").join(hashed(key.key()))
+    }
+
+    /// Remembers which signed Message-ID an ENVID stands for.
+    pub fn record_envid(&self, envid: &str, message_id: &str, now: u64) {
+        let rec = SentRecord {
+            id: message_id.to_owned(),
+            purpose: "envid".into(),
+            message_type: String::new(),
+            sent: now,
+        };
+        if let Ok(json) = serde_json::to_vec(&rec) {
+            let _ = fs::write(self.root.join("envid").join(hashed(envid.trim())), json);
+        }
+    }
+
+    /// The signed Message-ID an ENVID stands for, when this instance delivered it.
+    pub fn lookup_envid(&self, envid: &str) -> Option<String> {
+        let b = fs::read(self.root.join("envid").join(hashed(envid.trim()))).ok()?;
+        serde_json::from_slice::<SentRecord>(&b).ok().map(|r| r.id)
     }
 
     /// Remembers an MM4 request we sent that asked for a .RES (see the layout above).
@@ -364,8 +454,11 @@ impl Spool {
 
     /// Removes markers older than `max_age_s` (no .RES will come for them any more).
     pub fn expire_sent(&self, now: u64, max_age_s: u64) {
-        let Ok(rd) = fs::read_dir(self.root.join("sent")) else { return };
-        for de in rd.flatten() {
+        for de in ["sent", "envid"]
+            .iter()
+            .filter_map(|d| fs::read_dir(self.root.join(d)).ok())
+            .flat_map(|rd| rd.flatten())
+        {
             let old = fs::read(de.path())
                 .ok()
                 .and_then(|b| serde_json::from_slice::<SentRecord>(&b).ok())
@@ -412,6 +505,12 @@ impl Spool {
     }
 }
 
+/// A file-name-safe key: hex SHA-256.
+fn hashed(key: &str) -> String {
+    let d = ring::digest::digest(&ring::digest::SHA256, key.as_bytes());
+    d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn open_new(path: &Path, mode: u32) -> io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
     OpenOptions::new().write(true).create(true).truncate(true).mode(mode).open(path)
@@ -419,29 +518,30 @@ fn open_new(path: &Path, mode: u32) -> io::Result<File> {
 
 /// Writes `name` into `dir` durably: temp file in `tmp`, fsync, rename, fsync `dir`.
 pub fn write_durable(tmp: &Path, dir: &Path, name: &str, bytes: &[u8]) -> Result<(), SpoolError> {
-    write_file(tmp, dir, name, bytes)?;
+    write_file(&RealDisk, tmp, dir, name, bytes)?;
     sync_dir(dir).map_err(io_err(dir))
 }
 
 /// Temp file in `tmp`, fsync, rename into `dir`; the caller fsyncs `dir`.
-fn write_file(tmp: &Path, dir: &Path, name: &str, bytes: &[u8]) -> Result<(), SpoolError> {
+fn write_file(
+    disk: &dyn Disk,
+    tmp: &Path,
+    dir: &Path,
+    name: &str,
+    bytes: &[u8],
+) -> Result<(), SpoolError> {
     let mut r = [0u8; 6];
     super::random_bytes(&mut r);
     let t = tmp.join(format!(
         "{name}.{:012x}",
         u64::from_le_bytes([r[0], r[1], r[2], r[3], r[4], r[5], 0, 0])
     ));
-    let write = || -> io::Result<()> {
-        let mut f = open_new(&t, 0o640)?;
-        f.write_all(bytes)?;
-        f.sync_all()
-    };
-    if let Err(e) = write() {
+    if let Err(e) = disk.write_synced(&t, bytes, 0o640) {
         let _ = fs::remove_file(&t);
         return Err(SpoolError::Io { path: t, source: e });
     }
     let dest = dir.join(name);
-    if let Err(e) = fs::rename(&t, &dest) {
+    if let Err(e) = disk.rename(&t, &dest) {
         let _ = fs::remove_file(&t);
         return Err(SpoolError::Io { path: dest, source: e });
     }
@@ -554,6 +654,57 @@ mod tests {
         let _ = fs::remove_dir_all(&d);
     }
 
+    /// Fails the n-th disk operation (vector `known_errors.rs` style).
+    #[derive(Debug)]
+    struct FailAt(usize, std::sync::atomic::AtomicUsize);
+
+    impl FailAt {
+        fn tick(&self) -> io::Result<()> {
+            if self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == self.0 {
+                return Err(io::Error::other("injected fault"));
+            }
+            Ok(())
+        }
+    }
+
+    impl Disk for FailAt {
+        fn write_synced(&self, path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+            self.tick()?;
+            RealDisk.write_synced(path, bytes, mode)
+        }
+        fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+            self.tick()?;
+            RealDisk.rename(from, to)
+        }
+        fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+            self.tick()?;
+            RealDisk.sync_dir(dir)
+        }
+    }
+
+    /// Every disk operation of a store, failed in turn: `store` reports the error (the session
+    /// answers 451, not 250), and recovery finds either nothing or the whole, valid entry.
+    #[test]
+    fn a_failure_at_any_step_of_a_store_is_reported_and_recovers_cleanly() {
+        for n in 0..6 {
+            let d = tmpdir(&format!("fault{n}"));
+            let spool =
+                Spool::with_disk(&d, std::sync::Arc::new(FailAt(n, Default::default()))).unwrap();
+            let mut e = entry("0000000009-aaaa");
+            let stored = spool.store(&mut e, b"the message");
+            assert_eq!(stored.is_ok(), n >= 5, "step {n}");
+            let r = Spool::open(&d).unwrap().recover().unwrap();
+            assert!(r.corrupt.is_empty(), "step {n}: {:?}", r.corrupt);
+            match r.entries.as_slice() {
+                [] => assert!(stored.is_err(), "step {n}: a stored entry was lost"),
+                [got] => assert_eq!(got, &e, "step {n}"),
+                more => panic!("step {n}: {more:?}"),
+            }
+            assert!(fs::read_dir(d.join("tmp")).unwrap().next().is_none());
+            let _ = fs::remove_dir_all(&d);
+        }
+    }
+
     #[test]
     fn ids_are_checked_and_keys_generated_once() {
         let d = tmpdir("ids");
@@ -578,9 +729,12 @@ mod tests {
             "matched on the id without quotes/brackets"
         );
         assert_eq!(s.take_sent("tx-1@gw"), None, "taken once");
+        s.record_envid("m3.abc", "<m3.x@gw>", 10);
+        assert_eq!(s.lookup_envid(" m3.abc "), Some("<m3.x@gw>".into()));
         s.record_sent("tx-2", &rec);
         s.expire_sent(100, 50);
         assert_eq!(s.take_sent("tx-2"), None);
+        assert_eq!(s.lookup_envid("m3.abc"), None, "expired");
         let _ = fs::remove_dir_all(&d);
     }
 }

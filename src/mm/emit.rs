@@ -1,8 +1,8 @@
 //! MM4 to RFC 5322 bytes: the X-Mms headers first in the order of spec/mms.md §1, canonical
 //! spellings, raw ids echoed exactly, then the RFC 5322 headers, kept extras and the body.
-use crate::mime::{encode_text, write_header, write_part};
+use crate::mime::{encode_text, write_header, write_message_body};
 
-use super::model::{AddressField, Expiry, Mm4};
+use super::model::{AddressField, Body, Expiry, Mm4, Part};
 use super::status::bool_str;
 
 /// The 23.140 version we speak (the last release, Rel-6).
@@ -69,10 +69,39 @@ impl Mm4 {
         match &self.body {
             Some(body) => {
                 write_header(&mut out, "MIME-Version", "1.0");
-                write_part(&mut out, body, 0);
+                write_message_body(&mut out, body);
             }
             None => out.extend_from_slice(b"\r\n"),
         }
         out
+    }
+
+    /// The model as [`Mm4::to_bytes`] carries it, so `parse(to_bytes(m)) == m.as_emitted()`:
+    /// Bcc dropped (envelope only on MM4), our version when none was given, the type spelled
+    /// canonically, text parts declared UTF-8 (they are written in UTF-8 whatever charset they
+    /// came in), a single text body ending on a line break.
+    pub fn as_emitted(&self) -> Mm4 {
+        let mut m = self.clone();
+        m.elements.bcc.clear();
+        m.elements.mms_version.get_or_insert_with(|| MMS_VERSION.to_string());
+        m.message_type_raw = None;
+        if let Some(body) = &mut m.body {
+            utf8_texts(body);
+            // A text body ends on a line break (see mime::write_message_body).
+            if let Body::Text(t) = &mut body.body
+                && !t.ends_with('\n')
+            {
+                t.push('\n');
+            }
+        }
+        m
+    }
+}
+
+fn utf8_texts(p: &mut Part) {
+    match &mut p.body {
+        Body::Multipart(children) => children.iter_mut().for_each(utf8_texts),
+        Body::Text(_) if p.content_type.main_type() == "text" => p.charset = Some("utf-8".into()),
+        _ => {}
     }
 }

@@ -129,16 +129,16 @@ fn multipart_rewrite(message: &mail_parser::Message<'_>, raw: &[u8]) -> Option<V
 /// The header value as written, unfolded and trimmed.
 fn raw_value(raw: &[u8], h: &mail_parser::Header<'_>) -> String {
     let bytes = raw.get(h.offset_start as usize..h.offset_end as usize).unwrap_or_default();
-    let text = String::from_utf8_lossy(bytes);
-    let mut out = String::with_capacity(text.len());
-    for (i, line) in text.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if i > 0 && !line.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(line.trim_start_matches([' ', '\t']).trim_end_matches([' ', '\t']));
-    }
-    out.trim().to_string()
+    // Unfolding removes the line breaks and nothing else (RFC 5322 §2.2.3), so runs of white
+    // space survive a fold made anywhere, by us or a peer.
+    let unfolded: String = String::from_utf8_lossy(bytes).split(['\r', '\n']).collect();
+    single_line(&unfolded)
+}
+
+/// Header text on one line: a stray CR or NUL (never legal there) becomes a space, so nothing
+/// read can smuggle a line break into a header we write.
+fn single_line(s: &str) -> String {
+    s.replace(['\r', '\n', '\0'], " ").trim().to_string()
 }
 
 /// Headers that describe the body, not the MM: never kept as extra information elements.
@@ -200,16 +200,14 @@ fn read_headers(
             }
             "subject" => {
                 let decoded = match &h.value {
-                    HeaderValue::Text(t) => t.to_string(),
+                    HeaderValue::Text(t) => single_line(t),
                     _ => value,
                 };
                 e.subject.get_or_insert(decoded);
             }
             "date" => {
-                let unix = match &h.value {
-                    HeaderValue::DateTime(d) if d.is_valid() => Some(d.to_timestamp()),
-                    _ => parse_date(&value),
-                };
+                // From the raw text alone, so a value reads the same wherever it stands.
+                let unix = parse_date(&value);
                 if unix.is_none() {
                     findings.push(Finding::warning(format!("Date: cannot read {value:?}")));
                 }
@@ -242,7 +240,7 @@ fn read_headers(
             "x-mms-request-status-code" => e.request_status = Some(RequestStatus::parse(&value)),
             "x-mms-status-text" => {
                 e.status_text = Some(match &h.value {
-                    HeaderValue::Text(t) => t.to_string(),
+                    HeaderValue::Text(t) => single_line(t),
                     _ => value,
                 })
             }
@@ -516,14 +514,28 @@ fn read_part(
             content_type.mime
         )));
     }
+    // Text or bytes is decided by the declared type, not by how mail-parser happened to decode
+    // it, so a part reads the same whatever transfer encoding carried it.
+    let is_text = content_type.main_type() == "text";
+    // A part not sent in base64 is line-oriented (message/delivery-status, a 7bit SMIL): its
+    // canonical line end is CRLF (RFC 2046 §4.1.1), whatever the transport made of it.
+    let bytes = |b: &[u8]| {
+        if p.encoding == Encoding::Base64 { b.to_vec() } else { crlf(b) }
+    };
     let body = match &p.body {
-        PartType::Text(t) | PartType::Html(t) => Body::Text(t.replace("\r\n", "\n")),
-        // A part not sent in base64 is line-oriented (message/delivery-status, a 7bit SMIL):
-        // its canonical line end is CRLF (RFC 2046 §4.1.1), whatever the transport made of it.
-        PartType::Binary(b) | PartType::InlineBinary(b) if p.encoding != Encoding::Base64 => {
-            Body::Bytes(crlf(b))
+        PartType::Text(t) | PartType::Html(t) if is_text => Body::Text(t.replace("\r\n", "\n")),
+        PartType::Text(t) | PartType::Html(t) => Body::Bytes(bytes(t.as_bytes())),
+        PartType::Binary(b) | PartType::InlineBinary(b) if is_text => {
+            let text = String::from_utf8_lossy(b);
+            if matches!(text, Cow::Owned(_)) {
+                findings.push(Finding::warning(format!(
+                    "part {index} ({}): not valid in its charset; undecodable bytes replaced",
+                    content_type.mime
+                )));
+            }
+            Body::Text(text.replace("\r\n", "\n"))
         }
-        PartType::Binary(b) | PartType::InlineBinary(b) => Body::Bytes(b.to_vec()),
+        PartType::Binary(b) | PartType::InlineBinary(b) => Body::Bytes(bytes(b)),
         PartType::Message(m) => Body::Bytes(crlf(m.raw_message())),
         PartType::Multipart(ids) => {
             let mut children = Vec::with_capacity(ids.len());

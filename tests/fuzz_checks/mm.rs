@@ -1,8 +1,9 @@
-//! The properties the `smil` and `address` fuzz targets check, shared with the regression test
+//! The properties the `smil`, `address` and `mm4` fuzz targets check, shared with the regression test
 //! that replays their crashers (`tests/mm_fuzz_regressions.rs`), so both check the same thing.
 //! Included by path from `fuzz/fuzz_targets/{smil,address}.rs`; it may use only `mm3gw` and std.
 
 use mm3gw::mm::{
+    self as mm,
     address::{E164, E164Policy, FaxAddress, MmsAddress, VpimAddress},
     smil::{self, PartRef, SmilLimits},
 };
@@ -94,4 +95,20 @@ pub fn address(data: &[u8]) {
             assert_eq!(E164::parse(n.as_str(), policy).as_ref(), Ok(&n));
         }
     }
+}
+
+/// MM4: `parse` and `inspect` return (no panic); what parses is emitted, and the emitted bytes
+/// parse back to the model as emitted ([`mm3gw::mm::Mm4::as_emitted`]).
+pub fn mm4(data: &[u8]) {
+    let limits =
+        mm::Limits { max_message_bytes: 1 << 20, max_parts: 64, max_depth: 8, max_recipients: 64 };
+    if let Ok(parsed) = mm::parse(data, &limits) {
+        let bytes = parsed.mm.to_bytes();
+        let again = match mm::parse(&bytes, &mm::Limits::default()) {
+            Ok(a) => a,
+            Err(e) => panic!("own MM4 output refused: {e}"),
+        };
+        assert_eq!(again.mm, parsed.mm.as_emitted(), "emit-then-parse changed the model");
+    }
+    let _ = mm3gw::inspect::inspect(data, &limits);
 }

@@ -152,6 +152,8 @@ async fn sink_session<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
                 tls,
             };
             b"250 2.1.0 ok\r\n"
+        } else if up.starts_with("RCPT") && up.contains("REJECT") {
+            b"550 5.1.1 no such user here\r\n"
         } else if up.starts_with("RCPT") {
             cur.rcpt_to.push(addr_of(&line));
             cur.rcpt_lines.push(line.trim_end().to_owned());
@@ -202,6 +204,24 @@ pub fn fake_fax() -> Converters {
                 .map(|(rcpt, mid)| Outbound {
                     envelope: Envelope { mail_from: format!("+4917012345/TYPE=PLMN@{}", m.config.server.hostname), rcpt_to: vec![Rcpt::plain(rcpt)], envid: None, ret: None },
                     body: format!("From: +4917012345@{h}\r\nTo: {rcpt}\r\nMessage-ID: {mid}\r\nSubject: {subject}\r\nMIME-Version: 1.0\r\nContent-Type: image/tiff; application=faxbw\r\nContent-Transfer-Encoding: base64\r\n\r\nSUkqAA==\r\n", h = m.config.server.hostname).into_bytes(),
+                })
+                .collect())
+        }),
+    );
+    c
+}
+
+/// `fake_fax` plus a stand-in MM -> VPIM conversion (same shape, `audio/32kadpcm` part).
+pub fn fake_fax_and_vpim() -> Converters {
+    let mut c = fake_fax();
+    c.register(
+        Direction::FromMm(Convert::Vpim),
+        Arc::new(|m: &SpooledMessage<'_>, _| {
+            Ok(m.message_ids
+                .iter()
+                .map(|(rcpt, mid)| Outbound {
+                    envelope: Envelope { mail_from: String::new(), rcpt_to: vec![Rcpt::plain(rcpt)], envid: None, ret: None },
+                    body: format!("From: +4917012345@{h}\r\nTo: {rcpt}\r\nMessage-ID: {mid}\r\nSubject: voice\r\nMIME-Version: 1.0 (Voice 2.0)\r\nContent-Type: multipart/voice-message; version=2.0; boundary=v\r\n\r\n--v\r\nContent-Type: audio/32kadpcm\r\nContent-Disposition: inline; voice=Voice-Message\r\nContent-Transfer-Encoding: base64\r\n\r\nAAAA\r\n--v--\r\n", h = m.config.server.hostname).into_bytes(),
                 })
                 .collect())
         }),

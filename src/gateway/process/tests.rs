@@ -77,7 +77,13 @@ fn text(m: &NewMessage) -> String {
 fn forward_req_to_a_fax_route_is_converted_acknowledged_and_tokenised() {
     let (cfg, conv) = (config(), fake_fax());
     let keys = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx = Ctx { config: &cfg, converters: &conv, keys: &keys, now: 1_704_103_260 };
+    let ctx = Ctx {
+        config: &cfg,
+        converters: &conv,
+        keys: &keys,
+        now: 1_704_103_260,
+        envid_lookup: &|_| None,
+    };
     let e = inbound(
         "FAX=+12125550100@mm3gw.example.net",
         "+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs",
@@ -89,6 +95,7 @@ fn forward_req_to_a_fax_route_is_converted_acknowledged_and_tokenised() {
     assert_eq!(fax.purpose, "fax");
     assert_eq!(fax.next_hop, NextHop::File("out/fax".into()));
     assert_eq!(fax.envelope.ret.as_deref(), Some("HDRS"));
+    assert_eq!(fax.envelope.mail_from, "+4917012345@mm3gw.example.net", "DSNs come back here");
     assert_eq!(fax.envelope.envid.as_ref().map(String::len), Some(23));
     assert_eq!(fax.envelope.rcpt_to[0].notify.as_deref(), Some("SUCCESS,FAILURE"));
     assert_eq!(
@@ -124,7 +131,13 @@ fn forward_req_to_a_fax_route_is_converted_acknowledged_and_tokenised() {
     );
     assert!(dsn.contains(&mid));
     let other_instance = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx2 = Ctx { config: &cfg, converters: &conv, keys: &other_instance, now: 1_704_103_300 };
+    let ctx2 = Ctx {
+        config: &cfg,
+        converters: &conv,
+        keys: &other_instance,
+        now: 1_704_103_300,
+        envid_lookup: &|_| None,
+    };
     let plan =
         process(&inbound("+4917012345/TYPE=PLMN@mm3gw.example.net", ""), dsn.as_bytes(), &ctx2);
     assert_eq!(plan.messages.len(), 1, "{:?}", plan.events);
@@ -157,7 +170,13 @@ fn forward_req_to_a_fax_route_is_converted_acknowledged_and_tokenised() {
 fn unconvertible_mm_gets_an_error_res_and_an_unrecognised_dr() {
     let (cfg, conv) = (config(), fake_fax());
     let keys = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx = Ctx { config: &cfg, converters: &conv, keys: &keys, now: 1_704_103_260 };
+    let ctx = Ctx {
+        config: &cfg,
+        converters: &conv,
+        keys: &keys,
+        now: 1_704_103_260,
+        envid_lookup: &|_| None,
+    };
     let body = String::from_utf8(sample("fwd-photo-text-smil"))
         .unwrap()
         .replace("Subject: Photo for the fax", "Subject: NOCONV!");
@@ -175,7 +194,13 @@ fn unconvertible_mm_gets_an_error_res_and_an_unrecognised_dr() {
 fn mdn_becomes_a_read_reply_and_res_from_the_mmsc_is_logged() {
     let (cfg, conv) = (config(), fake_fax());
     let keys = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx = Ctx { config: &cfg, converters: &conv, keys: &keys, now: 1_704_103_260 };
+    let ctx = Ctx {
+        config: &cfg,
+        converters: &conv,
+        keys: &keys,
+        now: 1_704_103_260,
+        envid_lookup: &|_| None,
+    };
     let token = Token {
         flags: Flags { delivery_report: false, rs_delivery_report: false, read_reply: true },
         time: 1,
@@ -215,7 +240,7 @@ fn missing_converter_holds_and_failure_reports_are_built() {
     let cfg = config();
     let keys = Keys::new(KEY, None, "mm3gw.example.net");
     let none = Converters::default();
-    let ctx = Ctx { config: &cfg, converters: &none, keys: &keys, now: 1 };
+    let ctx = Ctx { config: &cfg, converters: &none, keys: &keys, now: 1, envid_lookup: &|_| None };
     let plan = process(&inbound("FAX=+1@x.example", "a@b"), &sample("fwd-photo-text-smil"), &ctx);
     assert!(plan.hold.is_some() && plan.messages.is_empty());
 
@@ -236,13 +261,20 @@ fn missing_converter_holds_and_failure_reports_are_built() {
         "{t}"
     );
     assert_eq!(m.envelope.rcpt_to, vec![Rcpt::plain("system-user@mms.example.net")]);
+    assert_eq!(m.expires, Some(5 + cfg.delivery.lifetime_s), "a fresh lifetime for the report");
 }
 
 #[test]
 fn hidden_senders_are_refused_and_expiry_bounds_retries() {
     let (cfg, conv) = (config(), fake_fax());
     let keys = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx = Ctx { config: &cfg, converters: &conv, keys: &keys, now: 1_704_103_260 };
+    let ctx = Ctx {
+        config: &cfg,
+        converters: &conv,
+        keys: &keys,
+        now: 1_704_103_260,
+        envid_lookup: &|_| None,
+    };
     let req = String::from_utf8(sample("fwd-photo-text-smil")).unwrap();
     let hidden = req
         .replace("X-Mms-Priority: High", "X-Mms-Priority: High\r\nX-Mms-Sender-Visibility: Hide");
@@ -264,4 +296,47 @@ fn hidden_senders_are_refused_and_expiry_bounds_retries() {
     );
     // Relative to the MM's Date (Mon, 01 Jan 2024 10:00:00 +0000).
     assert_eq!(plan.messages[0].expires, Some(1_704_103_200 + 600));
+}
+
+#[test]
+fn a_dsn_with_only_the_envid_is_matched_where_the_envid_is_known() {
+    let (cfg, conv) = (config(), fake_fax());
+    let keys = Keys::new(KEY, None, "mm3gw.example.net");
+    let token = Token {
+        flags: Flags { delivery_report: true, rs_delivery_report: false, read_reply: false },
+        time: 1,
+        mm_id: "mid-9".into(),
+        originator: "+4917012345/TYPE=PLMN".into(),
+        originator_system: "system-user@mms.example.net".into(),
+        recipient: "FAX=+12125550100@offramp.example.net".into(),
+    };
+    let (mid, envid) = (keys.message_id(&token), keys.envid(&token));
+    let dsn = String::from_utf8(sample("dsn-delivered")).unwrap().replace(
+        "Reporting-MTA: dns; offramp.example.net",
+        &format!("Reporting-MTA: dns; offramp.example.net\r\nOriginal-Envelope-Id: {envid}"),
+    );
+    let known = |e: &str| (e == envid).then(|| mid.clone());
+    let ctx = Ctx { config: &cfg, converters: &conv, keys: &keys, now: 5, envid_lookup: &known };
+    let plan =
+        process(&inbound("+4917012345/TYPE=PLMN@mm3gw.example.net", ""), dsn.as_bytes(), &ctx);
+    assert_eq!(plan.messages.len(), 1, "{:?}", plan.events);
+    assert!(text(&plan.messages[0]).contains("X-Mms-Message-ID: mid-9"));
+    let unknown = Ctx { envid_lookup: &|_| None, ..ctx };
+    let plan =
+        process(&inbound("+4917012345/TYPE=PLMN@mm3gw.example.net", ""), dsn.as_bytes(), &unknown);
+    assert_eq!(plan.events, vec![Event::Uncorrelatable]);
+}
+
+#[test]
+fn mmsc_delivery_reports_about_mms_not_built_here_are_not_found() {
+    let (cfg, conv) = (config(), fake_fax());
+    let keys = Keys::new(KEY, None, "mm3gw.example.net");
+    let ctx = Ctx { config: &cfg, converters: &conv, keys: &keys, now: 5, envid_lookup: &|_| None };
+    let plan = process(
+        &inbound("system-user@mm3gw.example.net", "system-user@mms.example.net"),
+        &sample("dr-req"),
+        &ctx,
+    );
+    assert_eq!(plan.messages.len(), 1, "{:?}", plan.events);
+    assert!(text(&plan.messages[0]).contains("X-Mms-Request-Status-Code: Error-message-not-found"));
 }

@@ -31,6 +31,15 @@ impl Session {
                 "BINARYMIME, SMTPUTF8 and REQUIRETLS are not offered",
             );
         }
+        if !from.address.is_ascii() {
+            // RFC 6531 §3.5: without SMTPUTF8 (not offered) a non-ASCII address is refused.
+            return self.error(
+                out,
+                553,
+                "5.6.7",
+                "Non-ASCII addresses need SMTPUTF8, which is not offered",
+            );
+        }
         if from.size as u64 > self.cfg.limits.message_bytes {
             // A refusal by policy, not a protocol error: not counted toward the error limit.
             reply(

@@ -72,6 +72,8 @@ pub struct Message {
 pub enum StoreError {
     /// Disk full, I/O error: 451 4.3.0, the client keeps the message.
     Temporary,
+    /// The spool holds `limits.spool_messages`: 452 4.3.1, the client retries later.
+    Full,
 }
 
 enum State {
@@ -150,6 +152,9 @@ impl Session {
             }
             Err(StoreError::Temporary) => {
                 reply(out, 451, "4.3.0", "Cannot store the message now, try again later")
+            }
+            Err(StoreError::Full) => {
+                reply(out, 452, "4.3.1", "Insufficient system storage, try again later")
             }
         }
         self.tx = None;

@@ -25,6 +25,15 @@ impl Session {
             );
             return None;
         }
+        if !to.address.is_ascii() {
+            // RFC 6531 §3.5; RFC 4356 §2.1.3 also refuses non-ASCII local parts toward MMS.
+            return self.error(
+                out,
+                553,
+                "5.6.7",
+                "Non-ASCII addresses need SMTPUTF8, which is not offered",
+            );
+        }
         match (self.policy)(&to.address) {
             Verdict::Accept(target) => {
                 let notify = notify_text(to.flags);

@@ -256,3 +256,28 @@ fn mail_loops_are_refused() {
         "{r}"
     );
 }
+
+#[test]
+fn non_ascii_addresses_are_refused_without_smtputf8() {
+    let (r, msgs, _) = run(
+        &mut session(Limits::default(), false),
+        &["EHLO c\r\nMAIL FROM:<jürgen@b.test>\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<müller@fax.test>\r\nQUIT\r\n".as_bytes()],
+    );
+    let codes: Vec<&str> = r.lines().filter(|l| !l.starts_with("250-")).map(|l| &l[..3]).collect();
+    assert_eq!(codes, ["250", "553", "250", "553", "221"], "{r}");
+    assert!(msgs.is_empty());
+}
+
+#[test]
+fn messages_per_connection_is_capped() {
+    let l = Limits { messages_per_connection: 1, ..Limits::default() };
+    let one = "MAIL FROM:<a@b.test>\r\nRCPT TO:<a@fax.test>\r\nDATA\r\nx\r\n.\r\n";
+    let (r, msgs, closed) =
+        run(&mut session(l, false), &[format!("HELO c\r\n{one}{one}").as_bytes()]);
+    assert_eq!(msgs.len(), 1);
+    assert!(
+        closed
+            && r.ends_with("421 4.7.0 gw.test Too many messages on this connection, reconnect\r\n"),
+        "{r}"
+    );
+}
