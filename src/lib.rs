@@ -7,6 +7,7 @@
 //! - [`mail`]: the Internet-mail formats: T.37 fax mail, VPIM v2 / IVM voice mail, DSNs and
 //!   MDNs, with the SMTP envelope and DSN parameters they travel with.
 //! - [`fax`]: T.4/T.6 fax coding (MH, MR, MMR), TIFF-F read/write, Profile S/F checker.
+//! - [`interwork`]: the conversions MM ↔ fax mail / VPIM / IVM, with what could not be carried.
 //! - [`voice`]: G.726-32 (audio/32kadpcm), G.711, AMR-NB, WAV/MP3/AAC input, resampling,
 //!   durations; sans-IO.
 //! - [`render`]: MM images and text → fax pages, fax pages → MM images for a content class.

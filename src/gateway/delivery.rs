@@ -22,6 +22,7 @@ use lettre::transport::smtp::extension::{
 use serde::Serialize;
 
 use crate::config::NextHop;
+use crate::mail::envelope::xtext_encode;
 
 use super::spool::{Envelope, write_durable};
 
@@ -144,7 +145,7 @@ pub fn deliver_file(
             .map(|r| RcptDsn {
                 rcpt: &r.address,
                 notify: r.notify.as_deref(),
-                orcpt: r.orcpt.as_ref().map(|o| format!("rfc822;{}", xtext(o))),
+                orcpt: r.orcpt.as_ref().map(|o| format!("rfc822;{}", xtext_encode(o))),
             })
             .collect(),
     };
@@ -154,19 +155,6 @@ pub fn deliver_file(
     write_durable(&tmp, dir, &format!("{id}.eml"), body).map_err(io)?;
     write_durable(&tmp, dir, &format!("{id}.json"), &json).map_err(io)?;
     Ok(format!("{}/{id}.eml", dir.display()))
-}
-
-/// RFC 3461 §4 xtext: `+`, `=`, controls, space and non-ASCII as `+XX`.
-pub fn xtext(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if (33..=126).contains(&b) && b != b'+' && b != b'=' {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("+{b:02X}"));
-        }
-    }
-    out
 }
 
 async fn deliver_smtp(
@@ -316,7 +304,7 @@ mod tests {
 
     #[test]
     fn xtext_escapes_plus_and_equals() {
-        assert_eq!(xtext("FAX=+4930@x"), "FAX+3D+2B4930@x");
+        assert_eq!(xtext_encode("FAX=+4930@x"), "FAX+3D+2B4930@x");
     }
 
     #[test]

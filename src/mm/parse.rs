@@ -129,16 +129,10 @@ fn multipart_rewrite(message: &mail_parser::Message<'_>, raw: &[u8]) -> Option<V
 /// The header value as written, unfolded and trimmed.
 fn raw_value(raw: &[u8], h: &mail_parser::Header<'_>) -> String {
     let bytes = raw.get(h.offset_start as usize..h.offset_end as usize).unwrap_or_default();
-    let text = String::from_utf8_lossy(bytes);
-    let mut out = String::with_capacity(text.len());
-    for (i, line) in text.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if i > 0 && !line.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(line.trim_start_matches([' ', '\t']).trim_end_matches([' ', '\t']));
-    }
-    single_line(out.trim())
+    // Unfolding removes the line breaks and nothing else (RFC 5322 §2.2.3), so runs of white
+    // space survive a fold made anywhere, by us or a peer.
+    let unfolded: String = String::from_utf8_lossy(bytes).split(['\r', '\n']).collect();
+    single_line(&unfolded)
 }
 
 /// Header text on one line: a stray CR or NUL (never legal there) becomes a space, so nothing
