@@ -8,8 +8,6 @@
 #   the same with -define jpeg:size=1728x1296 (ImageMagick's DCT-scaling hint to libjpeg)
 # The three alternate, RUNS times each (default 7); the best wall time of each counts.
 # Ratio = ImageMagick / mm3gw, so above 1 means mm3gw is faster.
-# The 4000x3000 JPEG stays out of the repository: it is taken from ../shared/interop when that
-# exists and otherwise made here with ImageMagick (a similar photo-like picture, q80 4:2:0).
 # Needs imagemagick. Usage: bash benches/render.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,13 +18,7 @@ B="$PWD/target/release/mm3gw"
 W="$(mktemp -d)"
 trap 'rm -rf "$W"' EXIT
 
-large=../shared/interop/images/jpeg/photo-large.jpg
-if [ ! -f "$large" ]; then
-    large="$W/photo-large.jpg"
-    convert -size 4000x1500 gradient:'#4a7bd0'-'#e8f0ff' \( -size 4000x1500 -seed 7 plasma:green-brown \) \
-        -append -fill '#f0e060' -draw 'circle 3000,600 3000,900' -fill '#803020' -draw 'rectangle 600,1300 1400,2400' \
-        -attenuate 0.3 +noise Gaussian -sampling-factor 2x2 -quality 80 "$large"
-fi
+large=samples/interop/images/jpeg/photo-large.jpg
 medium=samples/interop/images/jpeg/photo-medium.jpg
 
 timed() { # one run of "$@" in microseconds; the output is removed first, untimed

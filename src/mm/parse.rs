@@ -277,29 +277,42 @@ fn boolean(name: &str, value: &str, findings: &mut Vec<Finding>) -> Option<bool>
     b
 }
 
-/// Splits an address header at commas outside quotes and angle brackets and reads each entry.
+/// Splits an address list at commas outside quotes and angle brackets. A list whose quotes or
+/// brackets never close is split at every comma instead: an unclosed `<` must not swallow the
+/// addresses after it (and so read differently once the list is written on one line).
+fn split_addresses(value: &str) -> Vec<&str> {
+    let (mut depth, mut quoted) = (0usize, false);
+    let mut cuts = Vec::new();
+    for (i, b) in value.bytes().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'<' if !quoted => depth += 1,
+            b'>' if !quoted => depth = depth.saturating_sub(1),
+            b',' if !quoted && depth == 0 => cuts.push(i),
+            _ => {}
+        }
+    }
+    if quoted || depth > 0 {
+        return value.split(',').collect();
+    }
+    let mut entries = Vec::with_capacity(cuts.len() + 1);
+    let mut start = 0;
+    for i in cuts {
+        entries.push(&value[start..i]);
+        start = i + 1;
+    }
+    entries.push(&value[start..]);
+    entries
+}
+
+/// Reads each entry of an address header.
 fn address_list(
     name: &str,
     value: &str,
     limits: &Limits,
     findings: &mut Vec<Finding>,
 ) -> Result<Vec<AddressField>, Error> {
-    let mut entries = Vec::new();
-    let (mut depth, mut quoted, mut start) = (0usize, false, 0);
-    let bytes = value.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'"' => quoted = !quoted,
-            b'<' if !quoted => depth += 1,
-            b'>' if !quoted => depth = depth.saturating_sub(1),
-            b',' if !quoted && depth == 0 => {
-                entries.push(&value[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    entries.push(&value[start..]);
+    let entries = split_addresses(value);
     let mut out = Vec::new();
     for entry in entries.into_iter().map(str::trim).filter(|e| !e.is_empty() && !e.ends_with(":;"))
     {
