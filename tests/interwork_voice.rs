@@ -37,6 +37,13 @@ fn amr_clip(ms: u32) -> Vec<u8> {
     amr::encode(&tone(ms, 8000), amr::Mode::MR122, false).unwrap()
 }
 
+fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::GrayImage::from_fn(w, h, |x, y| image::Luma([((x + y) % 256) as u8]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
 fn wav_clip(ms: u32, rate: u32) -> Vec<u8> {
     wav::write_pcm16(&tone(ms, rate), rate, 1).unwrap()
 }
@@ -174,7 +181,7 @@ fn mm_to_vpim_joins_every_voice_part_and_lists_the_rest() {
         vec![
             leaf("audio/amr", "a.amr", amr_clip(1500)),
             Part::text("see the picture"),
-            leaf("image/jpeg", "p.jpg", vec![0xFF, 0xD8, 0xFF, 0xD9]),
+            leaf("image/jpeg", "p.jpg", jpeg(320, 240)),
             leaf("audio/wav", "b.wav", wav_clip(2000, 16000)),
             leaf("video/3gpp", "v.3gp", vec![0; 16]),
         ],
@@ -188,9 +195,14 @@ fn mm_to_vpim_joins_every_voice_part_and_lists_the_rest() {
     )
     .unwrap();
     let text = String::from_utf8_lossy(&c.bytes).into_owned();
-    // Omissions: text, image, video — each named with a reason.
+    // The profile takes fax parts: text and image become one TIFF-F document; video is omitted.
     let omitted: Vec<&str> = c.omissions.iter().map(|o| o.media_type.as_str()).collect();
-    assert_eq!(omitted, ["text/plain", "image/jpeg", "video/3gpp"], "{:?}", c.omissions);
+    assert_eq!(omitted, ["video/3gpp"], "{:?}", c.omissions);
+    let v = vpim::parse(&c.bytes, &Default::default()).unwrap();
+    assert_eq!(v.fax.len(), 1);
+    assert!(mm3gw::fax::check::check(&v.fax[0], mm3gw::fax::check::Profile::S).is_empty());
+    let pages = mm3gw::fax::tiff_read::read(&v.fax[0], &Default::default()).unwrap();
+    assert_eq!(pages.len(), 2, "a text page and a picture page");
     assert!(c.omissions.iter().all(|o| !o.reason.is_empty()));
     // IE rows: recipients, originator, subject, priority, read reply, expiry, message id.
     assert_eq!(c.envelope.rcpt_to, ["+4930123@vm.example"]);
@@ -227,7 +239,7 @@ fn mm_to_vpim_joins_every_voice_part_and_lists_the_rest() {
 fn mm_to_ivm_is_mulaw_in_multipart_mixed() {
     let mm = forward_req(
         "X-Mms-Priority: Low\r\nX-Mms-Message-Class: Auto\r\n",
-        vec![leaf("audio/amr", "a.amr", amr_clip(1000))],
+        vec![leaf("audio/amr", "a.amr", amr_clip(1000)), Part::text("hello")],
     );
     let c = to_voice::mm_to_voice(
         &mm,
@@ -239,6 +251,9 @@ fn mm_to_ivm_is_mulaw_in_multipart_mixed() {
     .unwrap();
     let text = String::from_utf8_lossy(&c.bytes).into_owned();
     assert!(text.contains("Content-Type: multipart/mixed"));
+    // The IVM profile takes no fax parts: the text is listed, not sent.
+    assert_eq!(c.omissions.len(), 1, "{:?}", c.omissions);
+    assert_eq!(c.omissions[0].media_type, "text/plain");
     assert_eq!(header(&text, "Importance"), Some("low"));
     assert_eq!(header(&text, "Precedence"), Some("bulk"), "class Auto");
     assert_eq!(header(&text, "Disposition-Notification-To"), None, "no read reply asked");

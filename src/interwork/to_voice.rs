@@ -3,14 +3,16 @@
 //! Every voice part (AMR, WAV, MP3, AAC, G.711, G.726) is decoded to 8 kHz mono and the parts
 //! are joined in SMIL order into one voice message: `audio/32kadpcm` for VPIM, µ-law
 //! `audio/basic` for IVM. VPIM peers reject anything but audio, TIFF-F and message/rfc822, so
-//! text, images and video are listed as omitted (rendering them to fax pages waits for the
-//! rendering issue).
+//! when the route's profile takes fax parts, images and text become one TIFF-F document (drawn
+//! by `render`); otherwise they, and video always, are listed as omitted.
 use crate::config::VoiceProfile;
 use crate::mail::vcard::VCard;
 use crate::mail::vpim::{self, Audio, AudioCoding, VoiceMail, VoiceRole};
 use crate::mail::{Head, Importance, Mailbox, Received, Requests};
 use crate::mm::address::MmsAddress;
 use crate::mm::{Body, Mm4};
+use crate::render::image_to_fax::{ImageOptions, image_to_pages};
+use crate::render::text::{TextOptions, text_to_pages};
 use crate::voice::{self, g711, g726};
 
 use super::{Converted, Error, Limits, Omission, part_label, presentation_order};
@@ -46,6 +48,7 @@ pub fn mm_to_voice(
     let max_secs = limits.max_audio_secs.min(profile.max_audio_s.max(1));
     let max_samples = u64::from(max_secs) * u64::from(voice::RATE_8K);
     let mut carried = 0usize;
+    let mut fax_pages: Vec<crate::fax::Page> = Vec::new();
     for i in presentation_order(mm) {
         let p = leaves[i];
         let mime = p.content_type.mime.to_ascii_lowercase();
@@ -54,14 +57,37 @@ pub fn mm_to_voice(
             media_type: mime.clone(),
             reason: reason.to_owned(),
         };
+        if profile.fax_parts {
+            // The route takes fax parts: images and text become TIFF-F pages (never text/plain
+            // inside VPIM, spec/vpim.md).
+            match (p.content_type.main_type(), &p.body) {
+                ("image", _) => {
+                    match image_to_pages(p.bytes(), &ImageOptions::default()) {
+                        Ok(r) => fax_pages.extend(r.pages),
+                        Err(e) => {
+                            omissions.push(omit(&format!("the image cannot be rendered: {e}")))
+                        }
+                    }
+                    continue;
+                }
+                ("text", Body::Text(t)) => {
+                    match text_to_pages(t, None, &TextOptions::default()) {
+                        Ok(r) => fax_pages.extend(r.pages),
+                        Err(e) => {
+                            omissions.push(omit(&format!("the text cannot be rendered: {e}")))
+                        }
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+        }
         if p.content_type.main_type() != "audio" {
             let why = match p.content_type.main_type() {
                 "text" => {
-                    "VPIM carries no text parts (spec/vpim.md); rendering text to a fax page is not in this build"
+                    "VPIM carries no text parts (spec/vpim.md) and this route takes no fax parts"
                 }
-                "image" => {
-                    "images would travel as TIFF-F fax pages; rendering is not in this build"
-                }
+                "image" => "this route takes no fax parts, so images cannot travel",
                 "video" => "video cannot travel in voice mail",
                 _ => "not audio: voice mail peers accept only audio, TIFF-F and message/rfc822",
             };
@@ -155,6 +181,20 @@ pub fn mm_to_voice(
             .flatten()
             .map(Mailbox::new),
     };
+    let mut fax = Vec::new();
+    if !fax_pages.is_empty() {
+        match crate::fax::tiff_write::to_vec(
+            &fax_pages,
+            &crate::fax::tiff_write::WriteOptions::default(),
+        ) {
+            Ok(tiff) => fax.push(tiff),
+            Err(e) => omissions.push(Omission {
+                part: "fax pages".into(),
+                media_type: "image/tiff".into(),
+                reason: format!("the TIFF-F document cannot be written: {e}"),
+            }),
+        }
+    }
     let msg = VoiceMail {
         head,
         mail_from: from_address,
@@ -167,7 +207,7 @@ pub fn mm_to_voice(
             filename: None,
             language: None,
         }],
-        fax: Vec::new(),
+        fax,
         forwarded: Vec::new(),
         vcard,
         private: false,
