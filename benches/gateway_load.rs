@@ -93,6 +93,7 @@ fn copy_converter() -> Converters {
                         ret: None,
                     },
                     body: m.body.to_vec(),
+                    omissions: Vec::new(),
                 })
                 .collect())
         }),

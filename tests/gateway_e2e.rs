@@ -181,6 +181,7 @@ async fn fax_mail_to_an_mms_user_goes_to_the_mmsc_and_its_res_is_matched() {
             Ok(vec![Outbound {
                 envelope: SpoolEnvelope { mail_from: "+12125550100/TYPE=PLMN@mm3gw.test".into(), rcpt_to: m.recipients.iter().map(Rcpt::plain).collect(), envid: None, ret: None },
                 body: body.as_bytes().to_vec(),
+                omissions: Vec::new(),
             }])
         }),
     );

@@ -49,6 +49,9 @@ pub enum Target<'a> {
 pub struct Outbound {
     pub envelope: Envelope,
     pub body: Vec<u8>,
+    /// What the conversion could not carry (`part (type): reason`), logged by the gateway so
+    /// nothing is lost silently.
+    pub omissions: Vec<String>,
 }
 
 /// Why a conversion failed, split by what the gateway does next (aesthetics lesson 6).
@@ -183,7 +186,11 @@ fn mm_to_voice(sm: &SpooledMessage<'_>, target: Target<'_>) -> Result<Vec<Outbou
             mdn_to: Some(sm.config.system_address()),
         };
         let c = to_voice::mm_to_voice(&mm, profile, kind, &out, &interwork::Limits::default())?;
-        outs.push(Outbound { envelope: plain_envelope(c.envelope), body: c.bytes });
+        outs.push(Outbound {
+            envelope: plain_envelope(c.envelope),
+            body: c.bytes,
+            omissions: c.omissions.iter().map(ToString::to_string).collect(),
+        });
     }
     Ok(outs)
 }
@@ -233,7 +240,11 @@ fn voice_to_mm(sm: &SpooledMessage<'_>, target: Target<'_>) -> Result<Vec<Outbou
         return Err(ConvertError::Unsupported("voice mail → MM goes to the MMSC".into()));
     };
     let c = from_voice::voice_to_mm(sm.body, &inward(sm), &interwork::Limits::default())?;
-    Ok(vec![Outbound { envelope: plain_envelope(c.envelope), body: c.bytes }])
+    Ok(vec![Outbound {
+        envelope: plain_envelope(c.envelope),
+        body: c.bytes,
+        omissions: c.omissions.iter().map(ToString::to_string).collect(),
+    }])
 }
 
 /// T.37 fax mail → MM4_forward.REQ to the MMSC, pages drawn for the MMSC's content class.
@@ -248,7 +259,11 @@ fn fax_to_mm(sm: &SpooledMessage<'_>, target: Target<'_>) -> Result<Vec<Outbound
         )));
     };
     let c = from_fax::fax_to_mm(sm.body, class, &inward(sm), &interwork::Limits::default())?;
-    Ok(vec![Outbound { envelope: plain_envelope(c.envelope), body: c.bytes }])
+    Ok(vec![Outbound {
+        envelope: plain_envelope(c.envelope),
+        body: c.bytes,
+        omissions: c.omissions.iter().map(ToString::to_string).collect(),
+    }])
 }
 
 /// A route recipient as the offramp address `FAX=+E164@<peer_domain>` (RFC 3192): from
@@ -300,7 +315,11 @@ fn mm_to_fax(sm: &SpooledMessage<'_>, target: Target<'_>) -> Result<Vec<Outbound
             text_mode: to_fax::TextMode::default(),
         };
         let c = to_fax::mm_to_fax(&mm, profile, &out)?;
-        outs.push(Outbound { envelope: plain_envelope(c.envelope), body: c.bytes });
+        outs.push(Outbound {
+            envelope: plain_envelope(c.envelope),
+            body: c.bytes,
+            omissions: c.omissions.iter().map(ToString::to_string).collect(),
+        });
     }
     Ok(outs)
 }

@@ -64,6 +64,11 @@ pub enum Event {
         target: String,
         reason: String,
     },
+    /// A part a conversion could not carry (`part (type): reason`).
+    Omitted {
+        target: String,
+        what: String,
+    },
     Acknowledged {
         status: String,
     },
@@ -358,6 +363,9 @@ fn convert_to_route(
         Ok(outs) => {
             plan.events.push(Event::Converted { target: route.name.clone(), messages: outs.len() });
             for mut out in outs {
+                for what in std::mem::take(&mut out.omissions) {
+                    plan.events.push(Event::Omitted { target: route.name.clone(), what });
+                }
                 let first =
                     out.envelope.rcpt_to.first().map(|r| r.address.clone()).unwrap_or_default();
                 // The gateway owns the return path: DSNs must come back here to be correlated.
@@ -488,6 +496,10 @@ fn convert_to_mmsc(entry: &Entry, body: &[u8], ctx: &Ctx<'_>, rcpts: &[String], 
             Ok(outs) => {
                 plan.events.push(Event::Converted { target: "mmsc".into(), messages: outs.len() });
                 for out in outs {
+                    for what in &out.omissions {
+                        plan.events
+                            .push(Event::Omitted { target: "mmsc".into(), what: what.clone() });
+                    }
                     plan.messages.push(NewMessage {
                         envelope: out.envelope,
                         body: out.body,

@@ -453,6 +453,9 @@ impl Queue {
             Event::ConversionFailed { target, reason } => {
                 tracing::warn!(context = "process", event = "conversion-failed", id = %id, target = %target, reason = %reason)
             }
+            Event::Omitted { target, what } => {
+                tracing::warn!(context = "process", event = "omitted", id = %id, target = %target, what = %what)
+            }
             Event::Acknowledged { status } => {
                 tracing::info!(context = "process", event = "acknowledged", id = %id, status = %status)
             }

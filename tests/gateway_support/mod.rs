@@ -204,6 +204,7 @@ pub fn fake_fax() -> Converters {
                 .iter()
                 .map(|(rcpt, mid)| Outbound {
                     envelope: Envelope { mail_from: format!("+4917012345/TYPE=PLMN@{}", m.config.server.hostname), rcpt_to: vec![Rcpt::plain(rcpt)], envid: None, ret: None },
+                    omissions: Vec::new(),
                     body: format!("From: +4917012345@{h}\r\nTo: {rcpt}\r\nMessage-ID: {mid}\r\nSubject: {subject}\r\nMIME-Version: 1.0\r\nContent-Type: image/tiff; application=faxbw\r\nContent-Transfer-Encoding: base64\r\n\r\nSUkqAA==\r\n", h = m.config.server.hostname).into_bytes(),
                 })
                 .collect())
@@ -222,6 +223,7 @@ pub fn fake_fax_and_vpim() -> Converters {
                 .iter()
                 .map(|(rcpt, mid)| Outbound {
                     envelope: Envelope { mail_from: String::new(), rcpt_to: vec![Rcpt::plain(rcpt)], envid: None, ret: None },
+                    omissions: Vec::new(),
                     body: format!("From: +4917012345@{h}\r\nTo: {rcpt}\r\nMessage-ID: {mid}\r\nSubject: voice\r\nMIME-Version: 1.0 (Voice 2.0)\r\nContent-Type: multipart/voice-message; version=2.0; boundary=v\r\n\r\n--v\r\nContent-Type: audio/32kadpcm\r\nContent-Disposition: inline; voice=Voice-Message\r\nContent-Transfer-Encoding: base64\r\n\r\nAAAA\r\n--v--\r\n", h = m.config.server.hostname).into_bytes(),
                 })
                 .collect())

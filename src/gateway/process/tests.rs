@@ -34,6 +34,7 @@ fn fake_fax() -> Converters {
                         envid: None,
                         ret: None,
                     },
+                    omissions: Vec::new(),
                     body: format!("Message-ID: {mid}\r\nSubject: fax\r\n\r\npage\r\n").into_bytes(),
                 })
                 .collect())
@@ -339,4 +340,30 @@ fn mmsc_delivery_reports_about_mms_not_built_here_are_not_found() {
     );
     assert_eq!(plan.messages.len(), 1, "{:?}", plan.events);
     assert!(text(&plan.messages[0]).contains("X-Mms-Request-Status-Code: Error-message-not-found"));
+}
+
+#[test]
+fn builtin_fax_conversion_reports_what_it_left_out() {
+    let (cfg, conv) = (config(), Converters::builtin());
+    let keys = Keys::new(KEY, None, "mm3gw.example.net");
+    let ctx = Ctx {
+        config: &cfg,
+        converters: &conv,
+        keys: &keys,
+        now: 1_704_103_260,
+        envid_lookup: &|_| None,
+    };
+    let e = inbound(
+        "FAX=+12125550100@mm3gw.example.net",
+        "+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs",
+    );
+    let plan = process(&e, &sample("fwd-slides"), &ctx);
+    assert!(plan.messages.iter().any(|m| m.purpose == "fax"), "{:?}", plan.events);
+    let omitted: Vec<&Event> =
+        plan.events.iter().filter(|ev| matches!(ev, Event::Omitted { .. })).collect();
+    assert_eq!(omitted.len(), 1, "{:?}", plan.events);
+    assert!(
+        matches!(omitted[0], Event::Omitted { target, what } if target == "fax" && what.contains("audio/amr")),
+        "{omitted:?}"
+    );
 }
