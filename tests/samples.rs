@@ -1,6 +1,7 @@
 //! The regression corpus: every `samples/**/<case>/` with a `case.toml` runs here.
 //!
-//! A case holds `input.eml`, `case.toml` (`to = "inspect"` for the inspection cases), the
+//! A case holds `input.eml`, `case.toml` (`to = "inspect"` for the inspection cases, `"fax"`,
+//! `"vpim"`, `"ivm"` or `"mm"` for the conversions, run with a fixed clock and id), the
 //! expected output and a one-line `README`. Each input runs twice, with LF and with CRLF line
 //! ends, and both must give the expected output byte for byte after normalising only what
 //! legitimately varies (Date, Message-ID, MIME boundaries). On a mismatch `actual.failed` is
@@ -13,6 +14,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use mm3gw::cli::convert::{To, convert_message};
+use mm3gw::config::Config;
 use mm3gw::inspect::inspect;
 use mm3gw::mm::Limits;
 
@@ -99,6 +102,34 @@ fn run_case(dir: &Path, raw: &[u8]) -> Result<(String, &'static str), String> {
             let report = inspect(raw, &Limits::default());
             let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
             Ok((json + "\n", "expected.json"))
+        }
+        "fax" | "vpim" | "ivm" | "mm" => {
+            let target = match to.as_str() {
+                "fax" => To::Fax,
+                "vpim" => To::Vpim,
+                "ivm" => To::Ivm,
+                _ => To::Mm,
+            };
+            // Fixed clock and id, the embedded configuration: the output is reproducible.
+            let config = Config::embedded().map_err(|e| e.to_string())?;
+            let c = convert_message(
+                raw,
+                Some(target),
+                None,
+                &config,
+                1_704_103_260,
+                "case@mm3gw.localhost",
+            )?;
+            let mut out = String::new();
+            out.push_str(&format!("X-Case-Mail-From: <{}>\n", c.envelope.mail_from));
+            for r in &c.envelope.rcpt_to {
+                out.push_str(&format!("X-Case-Rcpt-To: <{r}>\n"));
+            }
+            for o in &c.omissions {
+                out.push_str(&format!("X-Case-Omitted: {o}\n"));
+            }
+            out.push_str(&String::from_utf8_lossy(&c.bytes).replace("\r\n", "\n"));
+            Ok((out, "expected.eml"))
         }
         other => Err(format!("case kind {other:?} is not run by this harness yet")),
     }

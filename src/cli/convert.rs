@@ -13,8 +13,9 @@ use crate::interwork::{self, Converted, Inward, from_fax, from_voice, to_fax, to
 use crate::mail::vpim;
 use crate::mm::address::MmsAddress;
 
+/// The target kind.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum To {
+pub enum To {
     Fax,
     Vpim,
     Ivm,
@@ -50,14 +51,7 @@ pub(crate) fn run(args: Args) -> ExitCode {
     };
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
     let id = format!("convert.{now}@{}", config.server.hostname);
-    let is_mm4 = crate::mm::parse(&raw, &crate::mm::Limits::default())
-        .is_ok_and(|p| p.mm.message_type == crate::mm::MessageType::ForwardReq);
-    let result = if is_mm4 && args.to != Some(To::Mm) {
-        from_mm(&raw, &args, &config, now, &id)
-    } else {
-        to_mm(&raw, &config, now, &id)
-    };
-    let c = match result {
+    let c = match convert_message(&raw, args.to, args.route.as_deref(), &config, now, &id) {
         Ok(c) => c,
         Err(e) => return super::fail(1, e),
     };
@@ -78,14 +72,35 @@ pub(crate) fn run(args: Args) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn from_mm(
+/// One conversion as `mm3gw convert` does it, with the clock and the id given (the sample
+/// corpus runs it with fixed ones): an MM4_forward.REQ goes to a route unless `to` is `Mm`,
+/// anything else becomes an MM4_forward.REQ.
+pub fn convert_message(
     raw: &[u8],
-    args: &Args,
+    to: Option<To>,
+    route: Option<&str>,
     config: &Config,
     now: i64,
     id: &str,
 ) -> Result<Converted, String> {
-    let want = match args.to {
+    let is_mm4 = crate::mm::parse(raw, &crate::mm::Limits::default())
+        .is_ok_and(|p| p.mm.message_type == crate::mm::MessageType::ForwardReq);
+    if is_mm4 && to != Some(To::Mm) {
+        from_mm(raw, to, route, config, now, id)
+    } else {
+        to_mm(raw, config, now, id)
+    }
+}
+
+fn from_mm(
+    raw: &[u8],
+    to: Option<To>,
+    route_name: Option<&str>,
+    config: &Config,
+    now: i64,
+    id: &str,
+) -> Result<Converted, String> {
+    let want = match to {
         Some(To::Fax) => Some(Convert::Fax),
         Some(To::Vpim) => Some(Convert::Vpim),
         Some(To::Ivm) => Some(Convert::Ivm),
@@ -94,8 +109,8 @@ fn from_mm(
     let route = config
         .routes
         .iter()
-        .find(|r| match &args.route {
-            Some(name) => &r.name == name,
+        .find(|r| match route_name {
+            Some(name) => r.name == name,
             None => want.is_none_or(|k| r.convert == k),
         })
         .ok_or("no route matches (see --route and --to)")?;

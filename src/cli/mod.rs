@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod audio;
-mod convert;
+pub mod convert;
 mod fax;
 mod inspect;
 mod preview;
