@@ -120,8 +120,14 @@ pub fn mm_to_fax(mm: &Mm4, profile: &FaxProfile, out: &FaxOutward) -> Result<Con
     let mut head = Head::new(Mailbox::new(from_address.clone()), date, out.message_id.clone());
     head.subject = e.subject.clone();
     head.importance = e.priority.as_ref().and_then(Importance::from_priority);
+    // RFC 4356 §2.1.3: the trace field says the message came through MMS.
+    let origin_host = e
+        .originator_system
+        .as_deref()
+        .and_then(|s| s.rsplit_once('@').map(|(_, h)| h.trim_end_matches('>').to_owned()))
+        .unwrap_or_else(|| "mmsc".to_owned());
     head.received = Some(Received {
-        from: "mmsc".into(),
+        from: origin_host,
         by: out.gateway_domain.clone(),
         id: None,
         date: out.now,
