@@ -305,6 +305,23 @@ fn split_addresses(value: &str) -> Vec<&str> {
     entries
 }
 
+/// Whether every quote and angle bracket of an address entry closes.
+fn balanced(entry: &str) -> bool {
+    let (mut depth, mut quoted) = (0i32, false);
+    for b in entry.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'<' if !quoted => depth += 1,
+            b'>' if !quoted => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return false;
+        }
+    }
+    !quoted && depth == 0
+}
+
 /// Reads each entry of an address header.
 fn address_list(
     name: &str,
@@ -322,14 +339,24 @@ fn address_list(
                 limit: limits.max_recipients,
             });
         }
-        let address = match MmsAddress::parse(entry) {
+        // An entry whose quotes or brackets never close would capture its neighbours once the
+        // list is written on one line: it loses those characters (and says so).
+        let entry = if balanced(entry) {
+            entry.to_string()
+        } else {
+            findings.push(Finding::warning(format!(
+                "{name}: unbalanced quote or angle bracket removed from {entry:?}"
+            )));
+            entry.replace(['"', '<', '>'], "").trim().to_string()
+        };
+        let address = match MmsAddress::parse(&entry) {
             Ok(a) => Some(a),
             Err(err) => {
                 findings.push(Finding::warning(format!("{name}: {err}")));
                 None
             }
         };
-        out.push(AddressField { raw: entry.to_string(), address });
+        out.push(AddressField { raw: entry, address });
     }
     Ok(out)
 }
