@@ -169,14 +169,7 @@ fn mm_to_voice(sm: &SpooledMessage<'_>, target: Target<'_>) -> Result<Vec<Outbou
         .mm;
     let mut outs = Vec::new();
     for rcpt in sm.recipients {
-        let message_id = sm
-            .message_ids
-            .iter()
-            .find(|(r, _)| r == rcpt)
-            .map(|(_, id)| id.trim_matches(['<', '>']).to_owned())
-            .unwrap_or_else(|| {
-                format!("{}.{}@{}", sm.entry.id, outs.len(), sm.config.server.hostname)
-            });
+        let message_id = message_id_for(sm, rcpt, outs.len());
         let out = to_voice::Outward {
             now: sm.now as i64,
             message_id,
@@ -213,6 +206,16 @@ fn mms_recipient(rcpt: &str) -> String {
 }
 
 /// What every conversion toward the MMSC is given: the token, our addresses, the recipients.
+/// The Message-ID (without brackets) for what goes to `rcpt`: the report token the gateway
+/// chose for that recipient, else a local id unique per output.
+fn message_id_for(sm: &SpooledMessage<'_>, rcpt: &str, n: usize) -> String {
+    sm.message_ids
+        .iter()
+        .find(|(r, _)| r == rcpt)
+        .map(|(_, id)| id.trim_matches(['<', '>']).to_owned())
+        .unwrap_or_else(|| format!("{}.{}@{}", sm.entry.id, n, sm.config.server.hostname))
+}
+
 fn inward(sm: &SpooledMessage<'_>) -> interwork::Inward {
     let mm_id = sm.mm_id.unwrap_or(sm.entry.id.as_str()).trim_matches(['<', '>']).to_owned();
     let notify_success =
@@ -298,14 +301,7 @@ fn mm_to_fax(sm: &SpooledMessage<'_>, target: Target<'_>) -> Result<Vec<Outbound
         let Some(fax) = fax_recipient(rcpt, &route.peer_domain) else {
             return Err(ConvertError::ContentNotAccepted(format!("{rcpt} names no fax number")));
         };
-        let message_id = sm
-            .message_ids
-            .iter()
-            .find(|(r, _)| r == rcpt)
-            .map(|(_, id)| id.trim_matches(['<', '>']).to_owned())
-            .unwrap_or_else(|| {
-                format!("{}.{}@{}", sm.entry.id, outs.len(), sm.config.server.hostname)
-            });
+        let message_id = message_id_for(sm, rcpt, outs.len());
         let out = to_fax::FaxOutward {
             now: sm.now as i64,
             message_id,
