@@ -112,17 +112,39 @@ pub const fn l_deposit_l(var1: Word16) -> Word32 {
 
 /// `L_mac` chained over a whole dot product, `init + Σ 2·a[i]·b[i]` in order,
 /// with the reference's step-by-step saturation and overflow flag.
-///
-/// When `|init| + Σ |2·a[i]·b[i]|` fits in 32 bits no partial sum can leave
-/// the range, so no step saturates, no flag is set, and the order-free exact
-/// sum (which the compiler vectorises) is the same word. Otherwise the chain
-/// runs step by step as written.
 #[inline]
 pub fn l_mac_dot<'a>(
     ctx: &mut DspContext,
     init: Word32,
     a: &[Word16],
     b: impl Iterator<Item = &'a Word16> + Clone,
+) -> Word32 {
+    mac_chain(ctx, init, a, b, false)
+}
+
+/// `L_msu` chained over a whole dot product, `init − Σ 2·a[i]·b[i]` in order,
+/// with the reference's step-by-step saturation and overflow flag.
+#[inline]
+pub fn l_msu_dot<'a>(
+    ctx: &mut DspContext,
+    init: Word32,
+    a: &[Word16],
+    b: impl Iterator<Item = &'a Word16> + Clone,
+) -> Word32 {
+    mac_chain(ctx, init, a, b, true)
+}
+
+/// When `|init| + Σ |2·a[i]·b[i]|` fits in 32 bits no partial sum can leave
+/// the range, so no step saturates, no flag is set, and the order-free exact
+/// sum (which the compiler vectorises) is the same word. Otherwise the chain
+/// runs step by step as written.
+#[inline(always)]
+fn mac_chain<'a>(
+    ctx: &mut DspContext,
+    init: Word32,
+    a: &[Word16],
+    b: impl Iterator<Item = &'a Word16> + Clone,
+    subtract: bool,
 ) -> Word32 {
     let mut sum = 0i64;
     let mut magnitude = 0i64;
@@ -132,11 +154,12 @@ pub fn l_mac_dot<'a>(
         magnitude += p.abs();
     }
     if i64::from(init.0).abs() + 2 * magnitude <= i64::from(MAX_32) {
-        return Word32(init.0 + 2 * sum as i32);
+        let step = 2 * sum as i32;
+        return Word32(if subtract { init.0 - step } else { init.0 + step });
     }
     let mut acc = init;
     for (x, y) in a.iter().zip(b) {
-        acc = l_mac(ctx, acc, *x, *y);
+        acc = if subtract { l_msu(ctx, acc, *x, *y) } else { l_mac(ctx, acc, *x, *y) };
     }
     acc
 }

@@ -59,7 +59,7 @@ use super::lsp::{M, MP1};
 use super::math::inv_sqrt;
 use super::L_SUBFR;
 use crate::fixed_point::arith::{add, extract_h, extract_l, mult, round, sub};
-use crate::fixed_point::arith32::{l_deposit_l, l_mac, l_mac_dot, l_msu, l_mult, l_sub};
+use crate::fixed_point::arith32::{l_deposit_l, l_mac, l_mac_dot, l_msu_dot, l_mult, l_sub};
 use crate::fixed_point::div::div_s;
 use crate::fixed_point::shift::{l_shl, l_shr, norm_l, norm_s, shl, shr};
 use crate::fixed_point::types::{DspContext, Word16, Word32, MAX_32};
@@ -130,12 +130,10 @@ fn synthesis_recursion(
         // weighted coefficients whose leading term is still 4096 while the
         // rest are scaled, so the multiply must stay.
         let mut s = l_mult(ctx, x[i], a[0]);
-        for j in 1..=M {
-            // `L_msu`, subtract: this is 1/A(z), the sign convention opposite
-            // to `Residu`'s. `tmp[M + i - j]` is the reference's `yy[-j]`, the
-            // outputs this same loop produced — the recursion feeds itself.
-            s = l_msu(ctx, s, a[j], tmp[M + i - j]);
-        }
+        // `L_msu`, subtract: this is 1/A(z), the sign convention opposite
+        // to `Residu`'s. `tmp[M + i - j]` is the reference's `yy[-j]`, the
+        // outputs this same loop produced — the recursion feeds itself.
+        s = l_msu_dot(ctx, s, &a[1..=M], tmp[i..M + i].iter().rev());
         // Q13 (Q0 * Q12, doubled by `L_mult`) up to Q16. By far the most
         // frequent source of the overflow the caller's retry watches for.
         s = l_shl(ctx, s, 3);
