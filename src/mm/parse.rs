@@ -126,6 +126,13 @@ fn multipart_rewrite(message: &mail_parser::Message<'_>, raw: &[u8]) -> Option<V
     Some(out)
 }
 
+/// A type as the token it must be (RFC 2045 §5.1): up to the first white space. mail-parser
+/// keeps `text/plain junk` whole on one line but stops at a fold, so without this the same
+/// header read differently once our writer had folded it (a fuzz finding).
+fn type_token(value: &str) -> &str {
+    value.split(|c: char| c.is_whitespace() || c.is_control()).next().unwrap_or("")
+}
+
 /// The header value as written, unfolded and trimmed.
 fn raw_value(raw: &[u8], h: &mail_parser::Header<'_>) -> String {
     let bytes = raw.get(h.offset_start as usize..h.offset_end as usize).unwrap_or_default();
@@ -513,7 +520,7 @@ fn read_part(
                         Some(sub) => format!("{}/{}", ct.c_type, sub),
                         None => ct.c_type.to_string(),
                     };
-                    content_type = ContentType::new(&mime);
+                    content_type = ContentType::new(type_token(&mime));
                     for (k, v) in
                         ct.attributes().unwrap_or_default().iter().map(|a| (&a.name, &a.value))
                     {
@@ -530,7 +537,7 @@ fn read_part(
             }
             "content-disposition" => {
                 if let Some(cd) = h.value.as_content_type() {
-                    let mut d = ContentType::new(&cd.c_type);
+                    let mut d = ContentType::new(type_token(&cd.c_type));
                     for a in cd.attributes().unwrap_or_default() {
                         if a.name.eq_ignore_ascii_case("filename") {
                             name = Some(a.value.to_string());
