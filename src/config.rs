@@ -377,7 +377,8 @@ impl Convert {
         }
     }
 
-    fn default_profile(self) -> &'static str {
+    /// The route profile a route of this kind uses when it names none.
+    pub fn default_profile(self) -> &'static str {
         match self {
             Convert::Fax => "tiff-f-s",
             Convert::Vpim => "vpim-v2",
@@ -620,6 +621,14 @@ pub struct FaxProfile {
     pub x_dpi: Vec<u32>,
     pub y_dpi: Vec<u32>,
     pub max_pages: u32,
+    /// Where the MM's text and cover details go: `cover` (a rendered cover page), `part` (a
+    /// `text/plain` part; many offramps print only the TIFF) or `both`.
+    #[serde(default = "default_fax_text")]
+    pub text: String,
+}
+
+fn default_fax_text() -> String {
+    "cover".into()
 }
 
 /// A voice route profile: VPIM v2 or IVM message shape (spec/vpim.md).
@@ -818,6 +827,9 @@ fn check_fax(src: &Source<'_>, f: &FaxProfile) -> Result<(), ConfigError> {
     }
     if f.max_pages == 0 {
         return bad("max_pages", "must be greater than 0");
+    }
+    if !matches!(f.text.as_str(), "cover" | "part" | "both") {
+        return bad("text", "must be \"cover\", \"part\" or \"both\"");
     }
     Ok(())
 }

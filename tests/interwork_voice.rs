@@ -202,7 +202,7 @@ fn mm_to_vpim_joins_every_voice_part_and_lists_the_rest() {
     assert_eq!(v.fax.len(), 1);
     assert!(mm3gw::fax::check::check(&v.fax[0], mm3gw::fax::check::Profile::S).is_empty());
     let pages = mm3gw::fax::tiff_read::read(&v.fax[0], &Default::default()).unwrap();
-    assert_eq!(pages.len(), 2, "a text page and a picture page");
+    assert_eq!(pages.len(), 3, "a text page, a picture page and the list of what was left out");
     assert!(c.omissions.iter().all(|o| !o.reason.is_empty()));
     // IE rows: recipients, originator, subject, priority, read reply, expiry, message id.
     assert_eq!(c.envelope.rcpt_to, ["+4930123@vm.example"]);

@@ -72,7 +72,9 @@ pub fn fax_to_mm(
             format!("the content class {} has no still-image format", class.name),
         ),
         Some(mut limits) => {
-            limits.max_bytes = limits.max_bytes.min(inw.max_message_bytes);
+            // The size checked is the MM4's (`assemble`), where images travel base64 in 76-column
+            // lines: 57 bytes of image take 78 bytes of message.
+            limits.max_bytes = limits.max_bytes.min(inw.max_message_bytes) * 57 / 78;
             let opts = ToImageOptions {
                 reserve_bytes: FRAMING_BYTES + text_bytes,
                 ..ToImageOptions::default()

@@ -128,7 +128,8 @@ pub fn voice_to_mm(raw: &[u8], inw: &Inward, limits: &Limits) -> Result<Converte
         omissions.push(Omission {
             part: format!("fax document {}", i + 1),
             media_type: "image/tiff".into(),
-            reason: "fax pages need the rendering issue, not in this build".into(),
+            reason: "fax pages inside a voice message are not converted (only fax mail's are)"
+                .into(),
         });
     }
     for (i, _) in v.forwarded.iter().enumerate() {
