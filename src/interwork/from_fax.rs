@@ -126,7 +126,7 @@ pub fn fax_to_mm(
         },
         Some(Originator::Mail(m)) => {
             let a = mms_originator(&m.address);
-            (a.clone(), m.name.clone().unwrap_or(a))
+            (super::with_display_name(&a, m.name.as_deref()), m.name.clone().unwrap_or(a))
         }
         None => (inw.system_address.clone(), "an unknown sender".to_owned()),
     };

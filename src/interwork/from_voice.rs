@@ -148,14 +148,11 @@ pub fn voice_to_mm(raw: &[u8], inw: &Inward, limits: &Limits) -> Result<Converte
     }
     let c = &v.common;
     let from_address = c.from.as_ref().map(|m| mms_originator(&m.address));
-    let from_raw = match (&from_address, &display) {
-        (Some(a), Some(name))
-            if name.is_ascii() && !name.contains(['"', '\\', '<', '>']) && !name.is_empty() =>
-        {
-            format!("\"{name}\" <{a}>")
-        }
-        (Some(a), _) => a.clone(),
-        (None, _) => inw.system_address.clone(),
+    // The vCard's name, else the display name of the mail's From.
+    let display = display.or_else(|| c.from.as_ref().and_then(|m| m.name.clone()));
+    let from_raw = match &from_address {
+        Some(a) => super::with_display_name(a, display.as_deref()),
+        None => inw.system_address.clone(),
     };
     let head = MmHead {
         from: from_raw,

@@ -136,6 +136,17 @@ pub fn bare_address(s: &str) -> String {
     }
 }
 
+/// An MM `From` with a display name: quoted when plain ASCII, RFC 2047 encoded words when not
+/// (the MM4 writer emits `From` as given), the bare address when there is no usable name.
+pub fn with_display_name(address: &str, name: Option<&str>) -> String {
+    let name = name.map(str::trim).filter(|n| !n.is_empty() && !n.contains(['\r', '\n', '\0']));
+    match name {
+        Some(n) if n.is_ascii() && !n.contains(['"', '\\']) => format!("\"{n}\" <{address}>"),
+        Some(n) if !n.is_ascii() => format!("{} <{address}>", crate::mime::encode_text(n)),
+        _ => address.to_owned(),
+    }
+}
+
 /// What the caller decides for the MM it sends to the MMSC.
 #[derive(Debug, Clone)]
 pub struct Inward {
