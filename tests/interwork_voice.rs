@@ -460,3 +460,22 @@ fn mm_to_vpim_to_mm_keeps_duration_and_originator() {
         assert_secs(ffmpeg_secs(&audio[0].1, "audio/amr"), 2.2, "round trip");
     }
 }
+
+#[test]
+fn vpim_fax_parts_become_image_slides_when_the_class_is_known() {
+    let raw = std::fs::read(common::root().join("samples/mail/vpim-name-vcard-fax.eml")).unwrap();
+    let class = Profiles::embedded().unwrap().content_class("image-rich").unwrap().clone();
+    let inw = inward("vm@vm1.mycompany.com");
+    let c = from_voice::voice_to_mm_in_class(&raw, Some(&class), &inw, &Limits::default()).unwrap();
+    assert!(c.omissions.is_empty(), "{:?}", c.omissions);
+    let mm = mm::parse(&c.bytes, &mm::Limits::default()).unwrap().mm;
+    let types: Vec<&str> = mm.leaves().iter().map(|p| p.content_type.mime.as_str()).collect();
+    let amr = types.iter().filter(|t| **t == "audio/amr").count();
+    let png = types.iter().filter(|t| **t == "image/png").count();
+    assert!(amr == 2 && png >= 1, "{types:?}");
+    assert!(c.bytes.len() as u64 <= class.max_message_bytes);
+    // Without a class (the gateway's converter today) the fax is listed, never dropped silently.
+    let c = from_voice::voice_to_mm(&raw, &inw, &Limits::default()).unwrap();
+    assert_eq!(c.omissions.len(), 1);
+    assert_eq!(c.omissions[0].media_type, "image/tiff");
+}

@@ -362,7 +362,7 @@ case("vpim-rfc2047-sender-to-mm", "mm",
      vpim("Rückruf wegen Übergabe", [("Voice-Message", G726)],
           frm=str(Address("Zoë Ångström", "zoe", "voicemail.example.org"))), "=_vpim_utf8")
 case("vpim-name-vcard-fax-to-mm", "mm",
-     "VPIM v2 with spoken name, RFC 2421 vCard and a fax part (samples/mail) to MM: the fax part listed as omitted",
+     "VPIM v2 with spoken name, RFC 2421 vCard and a fax part (samples/mail) to MM: the fax page as image slides after the voice",
      None, raw=read("samples/mail/vpim-name-vcard-fax.eml"))
 case("vpim-in-mixed-to-mm", "mm",
      "voice-message inside multipart/mixed (samples/mail) to MM",

@@ -223,7 +223,8 @@ fn to_mm(raw: &[u8], config: &Config, now: i64, id: &str) -> Result<Converted, S
         .ok_or("the MMSC content class is unknown")?;
     match from_fax::fax_to_mm(raw, class, &inw, &limits) {
         Err(interwork::Error::WrongKind { .. }) => {
-            from_voice::voice_to_mm(raw, &inw, &limits).map_err(|e| e.to_string())
+            from_voice::voice_to_mm_in_class(raw, Some(class), &inw, &limits)
+                .map_err(|e| e.to_string())
         }
         other => other.map_err(|e| e.to_string()),
     }
