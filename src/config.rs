@@ -39,6 +39,8 @@ pub const EMBEDDED_PROFILES: &[(&str, &str)] = &[
     ("content-rich.toml", include_str!("../profiles/content-rich.toml")),
     ("tiff-f-s.toml", include_str!("../profiles/tiff-f-s.toml")),
     ("tiff-f-f.toml", include_str!("../profiles/tiff-f-f.toml")),
+    ("tiff-f-s-part.toml", include_str!("../profiles/tiff-f-s-part.toml")),
+    ("tiff-f-s-both.toml", include_str!("../profiles/tiff-f-s-both.toml")),
     ("vpim-v2.toml", include_str!("../profiles/vpim-v2.toml")),
     ("ivm.toml", include_str!("../profiles/ivm.toml")),
 ];
@@ -1467,6 +1469,22 @@ mod tests {
             )
             .unwrap_err();
         assert_eq!(e.key, "compressions");
+        // Where the MM's text goes: cover, part or both, nothing else.
+        let e = p
+            .add(
+                "x/t.toml",
+                "t.toml",
+                &include_str!("../profiles/tiff-f-s.toml")
+                    .replace("\"tiff-f-s\"", "\"t\"")
+                    .replace("text = \"cover\"", "text = \"html\""),
+            )
+            .unwrap_err();
+        assert_eq!(e.key, "text", "{e}");
+        let without = include_str!("../profiles/tiff-f-s.toml")
+            .replace("\"tiff-f-s\"", "\"u\"")
+            .replace("text = \"cover\"", "");
+        p.add("x/u.toml", "u.toml", &without).unwrap();
+        assert!(matches!(p.get("u"), Some(Profile::Fax(f)) if f.text == "cover"), "the default");
         let e =
             p.add("x/v.toml", "v.toml", "name = \"v\"\nkind = \"voice\"\nbogus = 1\n").unwrap_err();
         assert_eq!(e.line, 3, "{e}");

@@ -166,3 +166,22 @@ pub fn mm_to_fax(mm: &Mm4, profile: &FaxProfile, out: &FaxOutward) -> Result<Con
     let built = t37::build(&fax_mail).map_err(|e| Error::Mail(e.to_string()))?;
     Ok(Converted { envelope: built.envelope.envelope, bytes: built.bytes, omissions })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_mode_follows_the_profile_unless_given() {
+        let mut p = match crate::config::Profiles::embedded().unwrap().get("tiff-f-s") {
+            Some(crate::config::Profile::Fax(f)) => f.clone(),
+            _ => unreachable!(),
+        };
+        assert_eq!(TextMode::Profile.resolve(&p), TextMode::Cover);
+        p.text = "part".into();
+        assert_eq!(TextMode::Profile.resolve(&p), TextMode::Part);
+        p.text = "both".into();
+        assert_eq!(TextMode::Profile.resolve(&p), TextMode::Both);
+        assert_eq!(TextMode::Cover.resolve(&p), TextMode::Cover, "an explicit mode wins");
+    }
+}
