@@ -190,3 +190,17 @@ fn the_cli_refuses_with_exit_1_and_converts_with_the_configured_key() {
     assert!(report.contains("X-Mms-MM-Status-Code: Expired"), "{report}");
     let _ = std::fs::remove_file(&out);
 }
+
+#[test]
+fn a_dsn_naming_two_recipients_writes_the_first_report_and_lists_the_second() {
+    let (dir, raw) = a_case("report-dsn-failed-to-dr");
+    let text = String::from_utf8(raw).unwrap();
+    let block_start = text.find("Final-Recipient:").unwrap();
+    let block_end = text[block_start..].find("\r\n\r\n").map_or(text.len(), |e| block_start + e);
+    let second = text[block_start..block_end].replace("+12125550100", "+12125550199");
+    let two = format!("{}\r\n\r\n{second}{}", &text[..block_end], &text[block_end..]);
+    let c = convert_message(two.as_bytes(), None, None, &config_of(&dir), NOW, "x@h").unwrap();
+    assert_eq!(c.omissions.len(), 1, "{:?}", c.omissions);
+    assert_eq!(c.omissions[0].part, "report 2");
+    assert!(String::from_utf8_lossy(&c.bytes).contains("X-Mms-MM-Status-Code: Rejected"));
+}
