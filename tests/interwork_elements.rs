@@ -71,14 +71,14 @@ fn outward(to: To) -> Converted {
 fn assert_outward_rows(c: &Converted, recipients: [&str; 2], subject: Option<String>) {
     // recipients: one envelope recipient per MM recipient (To and Cc), at the route's peer.
     assert_eq!(c.envelope.rcpt_to, recipients);
-    // originator: +E164 at the gateway's domain, in From and MAIL FROM.
-    assert_eq!(c.envelope.mail_from, "+4917012345@mm3gw.localhost");
+    // originator: +E164 at the gateway's domain in From (MAIL FROM: see `assert_return_paths`).
     assert_eq!(header(&c.bytes, "From").as_deref(), Some("+4917012345@mm3gw.localhost"));
     // subject: RFC 2047, decoded back to the MM's.
     assert_eq!(subject.as_deref(), Some("Grüße"));
     assert!(header(&c.bytes, "Subject").unwrap().starts_with("=?utf-8?"));
-    // message class: Auto → Precedence: bulk.
+    // message class: Auto → Precedence: bulk and MAIL FROM:<> (asks for no DSN back).
     assert_eq!(header(&c.bytes, "Precedence").as_deref(), Some("bulk"));
+    assert_eq!(c.envelope.mail_from, "");
     // priority: High → Importance: high.
     assert_eq!(header(&c.bytes, "Importance").as_deref(), Some("high"));
     // delivery report: asked for by the gateway in the envelope (NOTIFY, ENVID), never a header.
@@ -89,6 +89,28 @@ fn assert_outward_rows(c: &Converted, recipients: [&str; 2], subject: Option<Str
     }
     // Nothing of MM4 itself leaks.
     assert_eq!(header(&c.bytes, "X-Mms-Message-Type"), None);
+}
+
+/// originator, in MAIL FROM: the number at our domain for a Personal MM, our system address for
+/// an e-mail originator (its domain's DSNs and SPF are not ours).
+fn assert_return_paths(to: To) {
+    let raw = String::from_utf8(if to == To::Fax {
+        mm_with_every_element("text/plain; charset=utf-8", &B64.encode("Hello"))
+    } else {
+        mm_with_every_element("audio/amr", &media("samples/interop/audio/speech.amr-4k75.amr"))
+    })
+    .unwrap()
+    .replace("X-Mms-Message-Class: Auto", "X-Mms-Message-Class: Personal");
+    let config = Config::embedded().unwrap();
+    let c = convert_message(raw.as_bytes(), Some(to), None, &config, NOW, "m3.t@mm3gw.localhost")
+        .unwrap();
+    assert_eq!(c.envelope.mail_from, "+4917012345@mm3gw.localhost");
+    assert_eq!(header(&c.bytes, "Precedence"), None, "Personal");
+    let mail = raw.replace("From: +4917012345/TYPE=PLMN", "From: alice@example.org");
+    let c = convert_message(mail.as_bytes(), Some(to), None, &config, NOW, "m3.t@mm3gw.localhost")
+        .unwrap();
+    assert_eq!(c.envelope.mail_from, "system-user@mm3gw.localhost");
+    assert_eq!(header(&c.bytes, "From").as_deref(), Some("alice@example.org"));
 }
 
 #[test]
@@ -106,6 +128,7 @@ fn mm_to_fax_mail_maps_every_row() {
     );
     // read reply: dropped, fax has no read concept.
     assert_eq!(header(&c.bytes, "Disposition-Notification-To"), None);
+    assert_return_paths(To::Fax);
 }
 
 #[test]
@@ -123,6 +146,7 @@ fn mm_to_vpim_and_ivm_map_every_row() {
             header(&c.bytes, "Disposition-Notification-To").as_deref(),
             Some("system-user@mm3gw.localhost")
         );
+        assert_return_paths(to);
     }
 }
 

@@ -154,7 +154,7 @@ pub fn mm_to_fax(mm: &Mm4, profile: &FaxProfile, out: &FaxOutward) -> Result<Con
     }
     let fax_mail = FaxMail {
         head,
-        mail_from: from_address,
+        mail_from: super::return_path(mm, &out.gateway_domain, &out.system_address),
         recipients: out.recipients.clone(),
         text: (text_mode != TextMode::Cover).then_some(body),
         documents: vec![Document { tiff, filename: None }],

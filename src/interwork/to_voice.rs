@@ -224,7 +224,7 @@ pub fn mm_to_voice(
     }
     let msg = VoiceMail {
         head,
-        mail_from: from_address,
+        mail_from: super::return_path(mm, &out.gateway_domain, &out.system_address),
         recipients: out.recipients.clone(),
         audio: vec![Audio {
             role: VoiceRole::VoiceMessage,
