@@ -39,6 +39,8 @@ pub const EMBEDDED_PROFILES: &[(&str, &str)] = &[
     ("content-rich.toml", include_str!("../profiles/content-rich.toml")),
     ("tiff-f-s.toml", include_str!("../profiles/tiff-f-s.toml")),
     ("tiff-f-f.toml", include_str!("../profiles/tiff-f-f.toml")),
+    ("tiff-f-s-part.toml", include_str!("../profiles/tiff-f-s-part.toml")),
+    ("tiff-f-s-both.toml", include_str!("../profiles/tiff-f-s-both.toml")),
     ("vpim-v2.toml", include_str!("../profiles/vpim-v2.toml")),
     ("ivm.toml", include_str!("../profiles/ivm.toml")),
 ];
@@ -377,7 +379,8 @@ impl Convert {
         }
     }
 
-    fn default_profile(self) -> &'static str {
+    /// The route profile a route of this kind uses when it names none.
+    pub fn default_profile(self) -> &'static str {
         match self {
             Convert::Fax => "tiff-f-s",
             Convert::Vpim => "vpim-v2",
@@ -620,6 +623,14 @@ pub struct FaxProfile {
     pub x_dpi: Vec<u32>,
     pub y_dpi: Vec<u32>,
     pub max_pages: u32,
+    /// Where the MM's text and cover details go: `cover` (a rendered cover page), `part` (a
+    /// `text/plain` part; many offramps print only the TIFF) or `both`.
+    #[serde(default = "default_fax_text")]
+    pub text: String,
+}
+
+fn default_fax_text() -> String {
+    "cover".into()
 }
 
 /// A voice route profile: VPIM v2 or IVM message shape (spec/vpim.md).
@@ -818,6 +829,9 @@ fn check_fax(src: &Source<'_>, f: &FaxProfile) -> Result<(), ConfigError> {
     }
     if f.max_pages == 0 {
         return bad("max_pages", "must be greater than 0");
+    }
+    if !matches!(f.text.as_str(), "cover" | "part" | "both") {
+        return bad("text", "must be \"cover\", \"part\" or \"both\"");
     }
     Ok(())
 }
@@ -1455,6 +1469,22 @@ mod tests {
             )
             .unwrap_err();
         assert_eq!(e.key, "compressions");
+        // Where the MM's text goes: cover, part or both, nothing else.
+        let e = p
+            .add(
+                "x/t.toml",
+                "t.toml",
+                &include_str!("../profiles/tiff-f-s.toml")
+                    .replace("\"tiff-f-s\"", "\"t\"")
+                    .replace("text = \"cover\"", "text = \"html\""),
+            )
+            .unwrap_err();
+        assert_eq!(e.key, "text", "{e}");
+        let without = include_str!("../profiles/tiff-f-s.toml")
+            .replace("\"tiff-f-s\"", "\"u\"")
+            .replace("text = \"cover\"", "");
+        p.add("x/u.toml", "u.toml", &without).unwrap();
+        assert!(matches!(p.get("u"), Some(Profile::Fax(f)) if f.text == "cover"), "the default");
         let e =
             p.add("x/v.toml", "v.toml", "name = \"v\"\nkind = \"voice\"\nbogus = 1\n").unwrap_err();
         assert_eq!(e.line, 3, "{e}");

@@ -610,7 +610,8 @@ async fn builtin_conversions_both_ways() {
     assert_eq!(fwd.rcpt_to, ["+4917012345/TYPE=PLMN@mms.test"]);
     let t = fwd.text();
     assert!(t.contains("Content-Type: audio/amr"), "{t}");
-    assert!(t.contains("From: sender@example.org"), "{t}");
+    // The sender kept, with the mail's display name (Jörg Müller, RFC 2047 in MM4).
+    assert!(t.contains("From: =?utf-8?B?SsO2cmcgTcO8bGxlcg==?= <sender@example.org>"), "{t}");
     assert!(t.contains("X-Mms-Message-Class: Personal"), "{t}");
 
     // A T.37 fax mail (one TIFF page) to an MMS user: the page as image slides (strips when it
@@ -631,7 +632,8 @@ async fn builtin_conversions_both_ways() {
     .await;
     let t = fwd.text();
     assert!(t.contains("Content-Type: image/"), "{t}");
-    assert!(t.contains("From: sender@example.org"), "{t}");
+    // The sender kept, with the mail's display name (Jörg Müller, RFC 2047 in MM4).
+    assert!(t.contains("From: =?utf-8?B?SsO2cmcgTcO8bGxlcg==?= <sender@example.org>"), "{t}");
 
     // An MM with a photo and text to a fax number: a T.37 fax mail with one TIFF-F document.
     smtp.send_raw(

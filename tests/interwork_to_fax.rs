@@ -229,3 +229,36 @@ fn pages_of(mm: &mm::Mm4) -> usize {
     pages.dedup();
     pages.len()
 }
+
+#[test]
+fn the_route_profile_chooses_cover_page_or_text_part() {
+    use mm3gw::cli::convert::{To, convert_message};
+    let config = mm3gw::config::Config::from_toml(
+        "[[route]]\nname = \"cover\"\nrecipients = [\"FAX=*@*\"]\nconvert = \"fax\"\n\
+         peer_domain = \"offramp.test\"\nnext_hop = \"file:out\"\n\
+         [[route]]\nname = \"part\"\nrecipients = [\"*@fax-part.test\"]\nconvert = \"fax\"\n\
+         profile = \"tiff-f-s-part\"\npeer_domain = \"offramp.test\"\nnext_hop = \"file:out\"\n\
+         [[route]]\nname = \"both\"\nrecipients = [\"*@fax-both.test\"]\nconvert = \"fax\"\n\
+         profile = \"tiff-f-s-both\"\npeer_domain = \"offramp.test\"\nnext_hop = \"file:out\"\n",
+        "t.toml",
+    )
+    .unwrap();
+    let mm = forward_req(
+        "Subject: Modes\r\n",
+        vec![Part::text("Printed or attached."), leaf("image/jpeg", "p.jpg", jpeg(200, 150))],
+    );
+    let raw = mm.to_bytes();
+    // (route, text parts, pages): the cover adds a page, `part` sends the text instead.
+    for (route, texts, pages) in [("cover", 0, 2), ("part", 1, 1), ("both", 1, 2)] {
+        let c =
+            convert_message(&raw, Some(To::Fax), Some(route), &config, NOW, "m@gw.test").unwrap();
+        let fax = t37::parse(&c.bytes, &Default::default()).unwrap();
+        assert_eq!(fax.texts.len(), texts, "{route}");
+        if texts == 1 {
+            assert!(fax.texts[0].contains("Printed or attached."), "{route}");
+        }
+        let n =
+            mm3gw::fax::tiff_read::read(&fax.documents[0].tiff, &Default::default()).unwrap().len();
+        assert_eq!(n, pages, "{route}");
+    }
+}

@@ -202,7 +202,7 @@ fn mm_to_vpim_joins_every_voice_part_and_lists_the_rest() {
     assert_eq!(v.fax.len(), 1);
     assert!(mm3gw::fax::check::check(&v.fax[0], mm3gw::fax::check::Profile::S).is_empty());
     let pages = mm3gw::fax::tiff_read::read(&v.fax[0], &Default::default()).unwrap();
-    assert_eq!(pages.len(), 2, "a text page and a picture page");
+    assert_eq!(pages.len(), 3, "a text page, a picture page and the list of what was left out");
     assert!(c.omissions.iter().all(|o| !o.reason.is_empty()));
     // IE rows: recipients, originator, subject, priority, read reply, expiry, message id.
     assert_eq!(c.envelope.rcpt_to, ["+4930123@vm.example"]);
@@ -459,4 +459,23 @@ fn mm_to_vpim_to_mm_keeps_duration_and_originator() {
     if common::require_tool("ffmpeg", "-version") {
         assert_secs(ffmpeg_secs(&audio[0].1, "audio/amr"), 2.2, "round trip");
     }
+}
+
+#[test]
+fn vpim_fax_parts_become_image_slides_when_the_class_is_known() {
+    let raw = std::fs::read(common::root().join("samples/mail/vpim-name-vcard-fax.eml")).unwrap();
+    let class = Profiles::embedded().unwrap().content_class("image-rich").unwrap().clone();
+    let inw = inward("vm@vm1.mycompany.com");
+    let c = from_voice::voice_to_mm_in_class(&raw, Some(&class), &inw, &Limits::default()).unwrap();
+    assert!(c.omissions.is_empty(), "{:?}", c.omissions);
+    let mm = mm::parse(&c.bytes, &mm::Limits::default()).unwrap().mm;
+    let types: Vec<&str> = mm.leaves().iter().map(|p| p.content_type.mime.as_str()).collect();
+    let amr = types.iter().filter(|t| **t == "audio/amr").count();
+    let png = types.iter().filter(|t| **t == "image/png").count();
+    assert!(amr == 2 && png >= 1, "{types:?}");
+    assert!(c.bytes.len() as u64 <= class.max_message_bytes);
+    // Without a class (the gateway's converter today) the fax is listed, never dropped silently.
+    let c = from_voice::voice_to_mm(&raw, &inw, &Limits::default()).unwrap();
+    assert_eq!(c.omissions.len(), 1);
+    assert_eq!(c.omissions[0].media_type, "image/tiff");
 }

@@ -1,8 +1,12 @@
 //! `mm3gw convert IN -o OUT [--to fax|vpim|ivm|mm] [--route NAME] [--config FILE]`: one
 //! conversion of `interwork` on a file, as the gateway would do it, printing what could not be
 //! carried. The input kind is detected: an MM4_forward.REQ goes to a route (fax, VPIM or IVM,
-//! recipients from its To/Cc), a fax mail or voice message becomes an MM4_forward.REQ.
-//! Exit 0 converted, 1 nothing convertible, 2 bad arguments or files.
+//! recipients from its To/Cc), a fax mail or voice message becomes an MM4_forward.REQ (MMS
+//! recipients from its `To`, where the gateway uses RCPT TO), and a DSN or MDN about a message
+//! the gateway sent becomes the MM4_delivery_report.REQ / MM4_read_reply_report.REQ the gateway
+//! would send (the same `gateway::process` code, the token verified with the configured key, or
+//! `<spool>/hmac.key` when the configuration has none).
+//! Exit 0 converted, 1 nothing convertible or a report refused, 2 bad arguments or files.
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -45,10 +49,18 @@ pub(crate) fn run(args: Args) -> ExitCode {
         Ok(raw) => raw,
         Err(e) => return super::fail(2, format_args!("{}: {e}", args.input.display())),
     };
-    let config = match Config::load(args.config.as_deref()) {
+    let mut config = match Config::load(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => return super::fail(2, e),
     };
+    if config.server.hmac_key.is_none() {
+        // The gateway's generated key, read only: `convert` never creates one.
+        let path = config.server.spool.join("hmac.key");
+        config.server.hmac_key = std::fs::read_to_string(path)
+            .ok()
+            .map(|k| k.trim().to_owned())
+            .filter(|k| k.len() >= 32);
+    }
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
     let id = format!("convert.{now}@{}", config.server.hostname);
     let c = match convert_message(&raw, args.to, args.route.as_deref(), &config, now, &id) {
@@ -73,8 +85,9 @@ pub(crate) fn run(args: Args) -> ExitCode {
 }
 
 /// One conversion as `mm3gw convert` does it, with the clock and the id given (the sample
-/// corpus runs it with fixed ones): an MM4_forward.REQ goes to a route unless `to` is `Mm`,
-/// anything else becomes an MM4_forward.REQ.
+/// corpus runs it with fixed ones): an MM4_forward.REQ goes to a route unless `to` is `Mm`, a
+/// DSN or MDN becomes the MM4 report (refused with the reason when its token does not verify
+/// with `config.server.hmac_key`), anything else becomes an MM4_forward.REQ.
 pub fn convert_message(
     raw: &[u8],
     to: Option<To>,
@@ -87,6 +100,8 @@ pub fn convert_message(
         .is_ok_and(|p| p.mm.message_type == crate::mm::MessageType::ForwardReq);
     if is_mm4 && to != Some(To::Mm) {
         from_mm(raw, to, route, config, now, id)
+    } else if !is_mm4 && super::convert_report::is_report(raw) {
+        super::convert_report::report_to_mm(raw, config, now, id)
     } else {
         to_mm(raw, config, now, id)
     }
@@ -106,14 +121,30 @@ fn from_mm(
         Some(To::Ivm) => Some(Convert::Ivm),
         _ => None,
     };
-    let route = config
-        .routes
-        .iter()
-        .find(|r| match route_name {
-            Some(name) => r.name == name,
-            None => want.is_none_or(|k| r.convert == k),
-        })
-        .ok_or("no route matches (see --route and --to)")?;
+    let found = config.routes.iter().find(|r| match route_name {
+        Some(name) => r.name == name,
+        None => want.is_none_or(|k| r.convert == k),
+    });
+    // `--to vpim|ivm` with no route of that kind borrows the first voice route's peer domain
+    // with the kind's default profile (the embedded configuration has no IVM route).
+    let borrowed;
+    let route = match (found, want) {
+        (Some(r), _) => r,
+        (None, Some(k @ (Convert::Vpim | Convert::Ivm))) if route_name.is_none() => {
+            let voice = config
+                .routes
+                .iter()
+                .find(|r| matches!(r.convert, Convert::Vpim | Convert::Ivm))
+                .ok_or("no voice route to take the peer domain from")?;
+            borrowed = crate::config::Route {
+                convert: k,
+                profile: k.default_profile().to_owned(),
+                ..voice.clone()
+            };
+            &borrowed
+        }
+        _ => return Err("no route matches (see --route and --to)".into()),
+    };
     let mm = crate::mm::parse(raw, &crate::mm::Limits::default()).map_err(|e| e.to_string())?.mm;
     let numbers: Vec<String> = mm
         .elements
@@ -142,7 +173,7 @@ fn from_mm(
                 gateway_domain: config.server.hostname.clone(),
                 system_address: config.system_address(),
                 recipients,
-                text_mode: to_fax::TextMode::default(),
+                text_mode: to_fax::TextMode::Profile,
             };
             to_fax::mm_to_fax(&mm, p, &out).map_err(|e| e.to_string())
         }
@@ -192,7 +223,8 @@ fn to_mm(raw: &[u8], config: &Config, now: i64, id: &str) -> Result<Converted, S
         .ok_or("the MMSC content class is unknown")?;
     match from_fax::fax_to_mm(raw, class, &inw, &limits) {
         Err(interwork::Error::WrongKind { .. }) => {
-            from_voice::voice_to_mm(raw, &inw, &limits).map_err(|e| e.to_string())
+            from_voice::voice_to_mm_in_class(raw, Some(class), &inw, &limits)
+                .map_err(|e| e.to_string())
         }
         other => other.map_err(|e| e.to_string()),
     }

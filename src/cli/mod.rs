@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod audio;
 pub mod convert;
+mod convert_report;
 mod fax;
 mod inspect;
 mod preview;

@@ -55,57 +55,9 @@ pub fn fax_to_mm(
     }
     let text_bytes: u64 = f.texts.iter().map(|t| t.len() as u64 * 4 / 3 + 200).sum();
     let page_count = pages.len();
-    let mut carried = 0usize;
-    let omit_all = |omissions: &mut Vec<Omission>, reason: String| {
-        for (label, _) in &pages {
-            omissions.push(Omission {
-                part: label.clone(),
-                media_type: "image/tiff".into(),
-                reason: reason.clone(),
-            });
-        }
-    };
-    match ClassLimits::from_class(class) {
-        _ if pages.is_empty() => {}
-        None => omit_all(
-            &mut omissions,
-            format!("the content class {} has no still-image format", class.name),
-        ),
-        Some(mut limits) => {
-            limits.max_bytes = limits.max_bytes.min(inw.max_message_bytes);
-            let opts = ToImageOptions {
-                reserve_bytes: FRAMING_BYTES + text_bytes,
-                ..ToImageOptions::default()
-            };
-            let bilevel: Vec<Page> = pages
-                .iter()
-                .map(|(_, p)| {
-                    let mut p = p.clone();
-                    p.resolution.get_or_insert(fax::Resolution::STANDARD);
-                    p
-                })
-                .collect();
-            match pages_to_images(&bilevel, &limits, &opts) {
-                Ok(images) => {
-                    for img in images {
-                        let name = match img.strip {
-                            Some((s, _)) => {
-                                format!("page{}-{}.{}", img.page + 1, s + 1, img.format.extension())
-                            }
-                            None => format!("page{}.{}", img.page + 1, img.format.extension()),
-                        };
-                        let mut p = Part::leaf(ContentType::new(img.format.mime()), img.bytes)
-                            .with_content_id(&format!("<{name}>"))
-                            .with_location(&name);
-                        p.name = Some(name);
-                        parts.push(p);
-                        carried += 1;
-                    }
-                }
-                Err(e) => omit_all(&mut omissions, format!("the pages cannot be shown: {e}")),
-            }
-        }
-    }
+    let images = pages_to_parts(&pages, class, inw, text_bytes, &mut omissions);
+    let carried = images.len();
+    parts.extend(images);
     if carried == 0 && f.texts.is_empty() {
         return Err(Error::NothingToCarry("no fax page could be converted".into()));
     }
@@ -124,7 +76,7 @@ pub fn fax_to_mm(
         },
         Some(Originator::Mail(m)) => {
             let a = mms_originator(&m.address);
-            (a.clone(), m.name.clone().unwrap_or(a))
+            (super::with_display_name(&a, m.name.as_deref()), m.name.clone().unwrap_or(a))
         }
         None => (inw.system_address.clone(), "an unknown sender".to_owned()),
     };
@@ -140,6 +92,69 @@ pub fn fax_to_mm(
         read_reply: c.disposition_notification_to.is_some(),
     };
     super::assemble(parts, head, inw, omissions)
+}
+
+/// Fax pages as image parts (`pageN.png`, `pageN-S.png` for strips) sized for the content
+/// class within its size, `reserve` bytes of which are kept for the other parts; the pages that
+/// cannot be shown are listed in `omissions`. Shared by fax mail and the fax parts of VPIM.
+pub(super) fn pages_to_parts(
+    pages: &[(String, Page)],
+    class: &ContentClass,
+    inw: &Inward,
+    reserve: u64,
+    omissions: &mut Vec<Omission>,
+) -> Vec<Part> {
+    let mut omit_all = |reason: String| {
+        for (label, _) in pages {
+            omissions.push(Omission {
+                part: label.clone(),
+                media_type: "image/tiff".into(),
+                reason: reason.clone(),
+            });
+        }
+    };
+    if pages.is_empty() {
+        return Vec::new();
+    }
+    let Some(mut limits) = ClassLimits::from_class(class) else {
+        omit_all(format!("the content class {} has no still-image format", class.name));
+        return Vec::new();
+    };
+    // The size checked is the MM4's (`assemble`), where images travel base64 in 76-column
+    // lines: 57 bytes of image take 78 bytes of message.
+    limits.max_bytes = limits.max_bytes.min(inw.max_message_bytes) * 57 / 78;
+    let opts =
+        ToImageOptions { reserve_bytes: FRAMING_BYTES + reserve, ..ToImageOptions::default() };
+    let bilevel: Vec<Page> = pages
+        .iter()
+        .map(|(_, p)| {
+            let mut p = p.clone();
+            p.resolution.get_or_insert(fax::Resolution::STANDARD);
+            p
+        })
+        .collect();
+    match pages_to_images(&bilevel, &limits, &opts) {
+        Ok(images) => images
+            .into_iter()
+            .map(|img| {
+                let name = match img.strip {
+                    Some((s, _)) => {
+                        format!("page{}-{}.{}", img.page + 1, s + 1, img.format.extension())
+                    }
+                    None => format!("page{}.{}", img.page + 1, img.format.extension()),
+                };
+                let mut p = Part::leaf(ContentType::new(img.format.mime()), img.bytes)
+                    .with_content_id(&format!("<{name}>"))
+                    .with_location(&name);
+                p.name = Some(name);
+                p
+            })
+            .collect(),
+        Err(e) => {
+            omit_all(format!("the pages cannot be shown: {e}"));
+            Vec::new()
+        }
+    }
 }
 
 /// Whether the mail is a voice message (those go to the voice conversion, even with fax parts).

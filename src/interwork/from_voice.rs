@@ -4,6 +4,7 @@
 //! and spoken subject each on their own slide before the message; a vCard gives the originator's
 //! display name and travels as a text part; Importance maps to priority; a message with any
 //! `Sensitivity` is refused with 5.6.0 (RFC 4356 §2.1.3.3).
+use crate::config::ContentClass;
 use crate::mail::Importance;
 use crate::mail::vpim::{self, ReceivedAudio, VoiceRole};
 use crate::mm::address::VpimAddress;
@@ -44,8 +45,20 @@ fn audio_format(a: &ReceivedAudio) -> Result<Format, Error> {
     }
 }
 
-/// Converts a VPIM v2 or IVM message into an MM4_forward.REQ for the MMSC.
+/// Converts a VPIM v2 or IVM message into an MM4_forward.REQ for the MMSC; fax parts are
+/// listed as omitted (no content class to draw them for: see [`voice_to_mm_in_class`]).
 pub fn voice_to_mm(raw: &[u8], inw: &Inward, limits: &Limits) -> Result<Converted, Error> {
+    voice_to_mm_in_class(raw, None, inw, limits)
+}
+
+/// Converts a VPIM v2 or IVM message into an MM4_forward.REQ for the MMSC; with the MMSC's
+/// content class, the pages of its fax parts follow the voice as image slides (as fax mail's).
+pub fn voice_to_mm_in_class(
+    raw: &[u8],
+    class: Option<&ContentClass>,
+    inw: &Inward,
+    limits: &Limits,
+) -> Result<Converted, Error> {
     let v = vpim::parse(raw, &limits.mail).map_err(|e| match e {
         vpim::Error::NotVoiceMail => {
             Error::WrongKind { expected: "voice message", reason: e.to_string() }
@@ -124,12 +137,31 @@ pub fn voice_to_mm(raw: &[u8], inw: &Inward, limits: &Limits) -> Result<Converte
         let name = format!("text{}.txt", i + 1);
         parts.push(Part::text(t).with_content_id(&format!("<{name}>")).with_location(&name));
     }
-    for (i, _) in v.fax.iter().enumerate() {
-        omissions.push(Omission {
-            part: format!("fax document {}", i + 1),
-            media_type: "image/tiff".into(),
-            reason: "fax pages need the rendering issue, not in this build".into(),
-        });
+    let mut pages = Vec::new();
+    for (i, tiff) in v.fax.iter().enumerate() {
+        let label = format!("fax document {}", i + 1);
+        let read = match class {
+            None => Err("no MMS content class to draw the pages for".to_owned()),
+            Some(_) => crate::fax::tiff_read::read(tiff, &limits.fax).map_err(|e| e.to_string()),
+        };
+        match read {
+            Ok(decoded) => pages.extend(
+                decoded
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, p)| (format!("{label} page {}", n + 1), p.page)),
+            ),
+            Err(why) => omissions.push(Omission {
+                part: label,
+                media_type: "image/tiff".into(),
+                reason: format!("the fax pages cannot be shown: {why}"),
+            }),
+        }
+    }
+    if let Some(class) = class {
+        // The voice and texts already built keep their room in the class's size.
+        let reserve: u64 = parts.iter().map(|p| p.bytes().len() as u64 * 4 / 3 + 300).sum();
+        parts.extend(super::from_fax::pages_to_parts(&pages, class, inw, reserve, &mut omissions));
     }
     for (i, _) in v.forwarded.iter().enumerate() {
         omissions.push(Omission {
@@ -147,14 +179,11 @@ pub fn voice_to_mm(raw: &[u8], inw: &Inward, limits: &Limits) -> Result<Converte
     }
     let c = &v.common;
     let from_address = c.from.as_ref().map(|m| mms_originator(&m.address));
-    let from_raw = match (&from_address, &display) {
-        (Some(a), Some(name))
-            if name.is_ascii() && !name.contains(['"', '\\', '<', '>']) && !name.is_empty() =>
-        {
-            format!("\"{name}\" <{a}>")
-        }
-        (Some(a), _) => a.clone(),
-        (None, _) => inw.system_address.clone(),
+    // The vCard's name, else the display name of the mail's From.
+    let display = display.or_else(|| c.from.as_ref().and_then(|m| m.name.clone()));
+    let from_raw = match &from_address {
+        Some(a) => super::with_display_name(a, display.as_deref()),
+        None => inw.system_address.clone(),
     };
     let head = MmHead {
         from: from_raw,

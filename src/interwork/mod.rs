@@ -136,6 +136,31 @@ pub fn bare_address(s: &str) -> String {
     }
 }
 
+/// MAIL FROM toward fax and voice mail (spec/mms.md §3 and §8): the originator's number at our
+/// domain (`+E164@gw`), our system address for any other originator (a foreign domain in MAIL
+/// FROM would send its DSNs elsewhere and fail SPF), and `<>` (empty) for auto-generated MMs
+/// (class `Auto`), so every DSN comes back to the gateway and none is asked for reports.
+pub fn return_path(mm: &Mm4, gateway_domain: &str, system_address: &str) -> String {
+    if mm.elements.message_class == Some(MessageClass::Auto) {
+        return String::new();
+    }
+    match mm.elements.from.as_ref().and_then(|f| f.address.as_ref()) {
+        Some(MmsAddress::Plmn(n)) if n.starts_with('+') => format!("{n}@{gateway_domain}"),
+        _ => system_address.to_owned(),
+    }
+}
+
+/// An MM `From` with a display name: quoted when plain ASCII, RFC 2047 encoded words when not
+/// (the MM4 writer emits `From` as given), the bare address when there is no usable name.
+pub fn with_display_name(address: &str, name: Option<&str>) -> String {
+    let name = name.map(str::trim).filter(|n| !n.is_empty() && !n.contains(['\r', '\n', '\0']));
+    match name {
+        Some(n) if n.is_ascii() && !n.contains(['"', '\\']) => format!("\"{n}\" <{address}>"),
+        Some(n) if !n.is_ascii() => format!("{} <{address}>", crate::mime::encode_text(n)),
+        _ => address.to_owned(),
+    }
+}
+
 /// What the caller decides for the MM it sends to the MMSC.
 #[derive(Debug, Clone)]
 pub struct Inward {

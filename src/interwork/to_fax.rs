@@ -19,13 +19,27 @@ use super::{Converted, Error, Omission, part_label, presentation_order};
 /// Where the MM's text and the cover details go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TextMode {
-    /// A rendered cover page (with the text) before the image pages.
+    /// As the route profile's `text` key says (`cover`, `part` or `both`).
     #[default]
+    Profile,
+    /// A rendered cover page (with the text) before the image pages.
     Cover,
     /// A `text/plain` part only (a cover page is still drawn when there is no image at all).
     Part,
     /// Both.
     Both,
+}
+
+impl TextMode {
+    /// The mode in force: an explicit one, else the profile's (`cover` when unknown).
+    pub fn resolve(self, profile: &FaxProfile) -> TextMode {
+        match (self, profile.text.as_str()) {
+            (TextMode::Profile, "part") => TextMode::Part,
+            (TextMode::Profile, "both") => TextMode::Both,
+            (TextMode::Profile, _) => TextMode::Cover,
+            (explicit, _) => explicit,
+        }
+    }
 }
 
 /// What the caller decides for the outbound fax mail.
@@ -44,6 +58,7 @@ pub struct FaxOutward {
 /// Converts an MM4_forward.REQ into a T.37 simple-mode fax mail.
 pub fn mm_to_fax(mm: &Mm4, profile: &FaxProfile, out: &FaxOutward) -> Result<Converted, Error> {
     let y_dpi: u16 = if profile.y_dpi.contains(&196) { 196 } else { 98 };
+    let text_mode = out.text_mode.resolve(profile);
     let leaves = mm.leaves();
     let mut omissions = Vec::new();
     let mut texts: Vec<String> = Vec::new();
@@ -86,7 +101,7 @@ pub fn mm_to_fax(mm: &Mm4, profile: &FaxProfile, out: &FaxOutward) -> Result<Con
             body.push_str(&format!("- {o}\n"));
         }
     }
-    let cover_wanted = out.text_mode != TextMode::Part || image_pages.is_empty();
+    let cover_wanted = text_mode != TextMode::Part || image_pages.is_empty();
     let mut pages = Vec::new();
     if cover_wanted {
         let cover = Cover {
@@ -139,9 +154,9 @@ pub fn mm_to_fax(mm: &Mm4, profile: &FaxProfile, out: &FaxOutward) -> Result<Con
     }
     let fax_mail = FaxMail {
         head,
-        mail_from: from_address,
+        mail_from: super::return_path(mm, &out.gateway_domain, &out.system_address),
         recipients: out.recipients.clone(),
-        text: (out.text_mode != TextMode::Cover).then_some(body),
+        text: (text_mode != TextMode::Cover).then_some(body),
         documents: vec![Document { tiff, filename: None }],
         media_type: FaxMediaType::Tiff,
         application_faxbw: profile.application.is_some(),
@@ -150,4 +165,23 @@ pub fn mm_to_fax(mm: &Mm4, profile: &FaxProfile, out: &FaxOutward) -> Result<Con
     };
     let built = t37::build(&fax_mail).map_err(|e| Error::Mail(e.to_string()))?;
     Ok(Converted { envelope: built.envelope.envelope, bytes: built.bytes, omissions })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_mode_follows_the_profile_unless_given() {
+        let mut p = match crate::config::Profiles::embedded().unwrap().get("tiff-f-s") {
+            Some(crate::config::Profile::Fax(f)) => f.clone(),
+            _ => unreachable!(),
+        };
+        assert_eq!(TextMode::Profile.resolve(&p), TextMode::Cover);
+        p.text = "part".into();
+        assert_eq!(TextMode::Profile.resolve(&p), TextMode::Part);
+        p.text = "both".into();
+        assert_eq!(TextMode::Profile.resolve(&p), TextMode::Both);
+        assert_eq!(TextMode::Cover.resolve(&p), TextMode::Cover, "an explicit mode wins");
+    }
 }

@@ -5,6 +5,11 @@
 //! `audio/basic` for IVM. VPIM peers reject anything but audio, TIFF-F and message/rfc822, so
 //! when the route's profile takes fax parts, images and text become one TIFF-F document (drawn
 //! by `render`); otherwise they, and video always, are listed as omitted.
+//!
+//! The recipient is told what was left out where the message can say it: with fax parts, a last
+//! fax page lists every omission ("Not included in this voice message"). VPIM has no text part
+//! and a spoken notice would need speech synthesis, so a route without fax parts (IVM) cannot
+//! tell the listener; the omissions are then only in the outcome (logs, `mm3gw convert`).
 use crate::config::VoiceProfile;
 use crate::mail::vcard::VCard;
 use crate::mail::vpim::{self, Audio, AudioCoding, VoiceMail, VoiceRole};
@@ -84,6 +89,9 @@ pub fn mm_to_voice(
         }
         if p.content_type.main_type() != "audio" {
             let why = match p.content_type.main_type() {
+                "text" if kind == vpim::Profile::Ivm => {
+                    "IVM carries only voice, and this route takes no fax parts"
+                }
                 "text" => {
                     "VPIM carries no text parts (spec/vpim.md) and this route takes no fax parts"
                 }
@@ -92,6 +100,10 @@ pub fn mm_to_voice(
                 _ => "not audio: voice mail peers accept only audio, TIFF-F and message/rfc822",
             };
             omissions.push(omit(why));
+            continue;
+        }
+        if matches!(mime.as_str(), "audio/sp-midi" | "audio/midi" | "audio/mid" | "audio/x-midi") {
+            omissions.push(omit("MIDI is synthesiser music, not recorded sound: no voice to play"));
             continue;
         }
         let bytes = match &p.body {
@@ -181,6 +193,21 @@ pub fn mm_to_voice(
             .flatten()
             .map(Mailbox::new),
     };
+    if profile.fax_parts && !omissions.is_empty() {
+        // Tell the recipient on a last fax page what the voice message does not carry.
+        let mut notice = String::from("Not included in this voice message:\n");
+        for o in &omissions {
+            notice.push_str(&format!("- {o}\n"));
+        }
+        match text_to_pages(&notice, None, &TextOptions::default()) {
+            Ok(r) => fax_pages.extend(r.pages),
+            Err(e) => omissions.push(Omission {
+                part: "notice".into(),
+                media_type: "text/plain".into(),
+                reason: format!("the list of omissions cannot be drawn: {e}"),
+            }),
+        }
+    }
     let mut fax = Vec::new();
     if !fax_pages.is_empty() {
         match crate::fax::tiff_write::to_vec(
@@ -197,7 +224,7 @@ pub fn mm_to_voice(
     }
     let msg = VoiceMail {
         head,
-        mail_from: from_address,
+        mail_from: super::return_path(mm, &out.gateway_domain, &out.system_address),
         recipients: out.recipients.clone(),
         audio: vec![Audio {
             role: VoiceRole::VoiceMessage,
