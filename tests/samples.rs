@@ -199,6 +199,26 @@ fn meaningful_changes_fail_with_a_line_naming_them() {
     edit(&d, "expected.eml", |e| e.replace("X-Case-Rcpt-To: <+1212", "X-Case-Rcpt-To: <+4930"));
     differs_with(&outcome(&d), "header X-Case-Rcpt-To:");
 
+    // A picture: another picture of the same size fails by PSNR, the same pixels re-encoded pass.
+    let png_edit = |invert: bool| {
+        move |png: Vec<u8>| {
+            let mut img = image::load_from_memory(&png).unwrap().to_luma8();
+            if invert {
+                img.pixels_mut().for_each(|p| p.0[0] = 255 - p.0[0]);
+            }
+            let mut out = std::io::Cursor::new(Vec::new());
+            img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+            assert_ne!(out.get_ref(), &png);
+            out.into_inner()
+        }
+    };
+    let d = fresh("interwork/other-t37-simple-to-mm", "picture");
+    edit_part(&d, "Content-Type: image/png; name=page1-1.png", png_edit(true));
+    differs_with(&outcome(&d), "part 3 image/png: PSNR ");
+    let d = fresh("interwork/other-t37-simple-to-mm", "picture-reencoded");
+    edit_part(&d, "Content-Type: image/png; name=page1-1.png", png_edit(false));
+    assert_eq!(outcome(&d), Outcome::Pass);
+
     // A report status: in an inspection report, and between two MM4 delivery reports.
     let d = fresh("inspect/dr-req", "status-json");
     edit(&d, "expected.json", |e| e.replacen("\"Retrieved\"", "\"Rejected\"", 1));
