@@ -7,6 +7,7 @@
 # Wall time, CPU time and peak RSS (ru_maxrss) of each; the runner also at --jobs 1, 2 and 4 so
 # memory can be seen to follow the jobs, not the number of cases.
 # Usage: bash benches/samples.sh [CASES] [JOBS]   (defaults: 500, the number of cores)
+#        ONLY=conversions bash benches/samples.sh  (copies of the conversion cases only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-500}"
@@ -17,7 +18,11 @@ bin="$PWD/target/release/mm3gw"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-mapfile -t src < <(find samples -name case.toml -printf '%h\n' | sort)
+if [ "${ONLY:-}" = conversions ]; then
+    mapfile -t src < <(grep -L '^to *= *"inspect"' $(find samples -name case.toml) | xargs -n1 dirname | sort)
+else
+    mapfile -t src < <(find samples -name case.toml -printf '%h\n' | sort)
+fi
 mkdir -p "$work/cases"
 for i in $(seq 0 $((n - 1))); do
     s="${src[$((i % ${#src[@]}))]}"
@@ -37,14 +42,14 @@ PY
 
 one_by_one='for d in '"$work"'/cases/*/; do
     to=$(sed -n "s/^to *= *\"\(.*\)\"/\1/p" "$d/case.toml")
-    if [ "$to" = inspect ]; then '"$bin"' inspect --json "$d/input.eml" >/dev/null || true
+    if [ "$to" = inspect ]; then '"$bin"' inspect --json "$d/input.eml" >/dev/null 2>&1 || true
     else '"$bin"' convert "$d/input.eml" -o '"$work"'/out.eml --to "$to" >/dev/null; fi
 done'
 read -r w c m < <(measure "$one_by_one")
 echo "$n cases, $(nproc) cores"
 printf '%-44s %8s s wall %8s s cpu %6s MiB peak RSS (largest process)\n' \
     "mm3gw convert/inspect per case, sequential" "$w" "$c" "$m"
-for j in 1 2 4 "$jobs"; do
+for j in $(printf "%s\n" 1 2 4 "$jobs" | sort -nu); do
     read -r w c m < <(measure "$bin samples run $work/cases --jobs $j")
     printf '%-44s %8s s wall %8s s cpu %6s MiB peak RSS\n' "mm3gw samples run --jobs $j" "$w" "$c" "$m"
 done
