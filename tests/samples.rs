@@ -471,3 +471,20 @@ fn a_case_that_cannot_run_is_an_error_not_a_pass() {
     assert!(matches!(outcome(&d), Outcome::Error(e) if e.contains("conversion failed")));
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+/// A case's own clock and seed change only what is normalised; its profile reaches the
+/// conversion (a voice profile on the fax route cannot convert).
+#[test]
+fn case_overrides_clock_seed_and_profile() {
+    let tmp = temp("overrides");
+    let d = copy_case("interwork/other-t37-simple-to-mm", &tmp.join("clock"));
+    edit(&d, "case.toml", |t| t + "clock = \"2031-07-04T23:59:30-05:00\"\nseed = 77\n");
+    assert_eq!(outcome(&d), Outcome::Pass);
+    let d = copy_case("interwork/fwd-slides-to-fax", &tmp.join("profile"));
+    edit(&d, "case.toml", |t| t + "profile = \"vpim-v2\"\n");
+    match outcome(&d) {
+        Outcome::Error(e) => assert!(e.contains("no usable profile vpim-v2"), "{e}"),
+        other => panic!("a voice profile on the fax route must not convert, got {other:?}"),
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+}

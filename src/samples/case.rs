@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::cli::convert::To;
-use crate::config::Config;
+use crate::config::{Config, Convert};
 
 /// The clock a case runs with unless `clock` says otherwise: 2024-01-01T10:01:00Z.
 pub const DEFAULT_CLOCK: i64 = 1_704_103_260;
@@ -150,8 +150,19 @@ impl Case {
             if config.profiles.get(profile).is_none() {
                 return Err(CaseError::Profile(profile.clone()));
             }
+            let kind = match self.kind {
+                Kind::Fax => Some(Convert::Fax),
+                Kind::Vpim => Some(Convert::Vpim),
+                Kind::Ivm => Some(Convert::Ivm),
+                Kind::Inspect | Kind::Mm => None,
+            };
+            // The named route, else every route of the case's kind (the one convert picks).
             for r in &mut config.routes {
-                if self.route.as_ref().is_none_or(|n| *n == r.name) {
+                let picked = match &self.route {
+                    Some(name) => *name == r.name,
+                    None => kind == Some(r.convert),
+                };
+                if picked {
                     r.profile = profile.clone();
                 }
             }
@@ -206,6 +217,27 @@ mod tests {
         )
         .unwrap();
         assert_eq!((c.clock, c.id("h")), (1_740_826_800, "case.7@h".to_string()));
+    }
+
+    #[test]
+    fn profile_replaces_the_profile_of_the_routes_of_the_kind() {
+        let base = Config::embedded().unwrap();
+        let c = Case::parse("x", Path::new("."), "to = \"fax\"\nprofile = \"tiff-f-f\"\n").unwrap();
+        let config = c.configuration(&base).unwrap();
+        for r in &config.routes {
+            let want =
+                if r.convert == Convert::Fax { "tiff-f-f" } else { base_profile(&base, &r.name) };
+            assert_eq!(r.profile, want, "{}", r.name);
+        }
+        let c = Case::parse("x", Path::new("."), "to = \"fax\"\nprofile = \"nope\"\n").unwrap();
+        assert!(matches!(c.configuration(&base), Err(CaseError::Profile(_))));
+        let c = Case::parse("x", Path::new("/nonexistent"), "to = \"fax\"\nconfig = \"gw.toml\"\n")
+            .unwrap();
+        assert!(matches!(c.configuration(&base), Err(CaseError::Config(_))));
+    }
+
+    fn base_profile<'a>(base: &'a Config, route: &str) -> &'a str {
+        &base.routes.iter().find(|r| r.name == route).unwrap().profile
     }
 
     #[test]
