@@ -172,6 +172,24 @@ fn meaningful_changes_fail_with_a_line_naming_them() {
     );
     differs_with(&outcome(&d), "part 1 image/tiff page 2: 160 pixels differ");
 
+    // The same pages in MMR: Profile F, not the S the route sends.
+    let d = fresh("interwork/fwd-slides-to-fax", "profile");
+    edit_part(&d, "Content-Type: image/tiff", |tiff| {
+        let pages: Vec<_> = tiff_read::read(&tiff, &mm3gw::fax::Limits::default())
+            .unwrap()
+            .into_iter()
+            .map(|d| {
+                let mut p = d.page;
+                p.resolution = d.info.resolution;
+                p
+            })
+            .collect();
+        let opts = WriteOptions { coding: mm3gw::fax::Coding::Mmr, ..WriteOptions::default() };
+        to_vec(&pages, &opts).unwrap()
+    });
+    differs_with(&outcome(&d), "part 1 image/tiff: conforms to Profile S, expected F");
+    differs_with(&outcome(&d), "part 1 image/tiff page 1: compression Mh, expected Mmr");
+
     let d = fresh("interwork/fwd-amr-voice-note-to-vpim", "audio");
     // 100 ms of audio/32kadpcm at 8 kHz: 800 samples, 4 bits each.
     edit_part(&d, "Content-Type: audio/32kadpcm", |mut a| {

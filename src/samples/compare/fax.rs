@@ -1,6 +1,8 @@
-//! TIFF-F documents: decoded and compared page by page — count, size, resolution, compression
-//! (the coding the TIFF declares) and every pixel. A re-encoding of the same pages (other
-//! strips, fill order, byte alignment) matches; one lost or changed pixel does not.
+//! TIFF-F documents: the TIFF-FX profile they conform to (S, F or none), then decoded and
+//! compared page by page — count, size, resolution, compression (the coding the TIFF declares)
+//! and every pixel. A re-encoding of the same pages within the same profile (other strips,
+//! byte alignment) matches; one lost or changed pixel does not.
+use crate::fax::check::{Profile, check};
 use crate::fax::tiff_read;
 use crate::fax::{Limits, Page};
 
@@ -15,6 +17,11 @@ pub fn compare(exp: &[u8], act: &[u8], label: &str, out: &mut Vec<String>) {
         Ok(p) => p,
         Err(err) => return out.push(format!("{label}: TIFF is unreadable: {err}")),
     };
+    let (pe, pa) = (conformance(exp), conformance(act));
+    if pe.0 != pa.0 {
+        let why = pa.1.map_or(String::new(), |v| format!(" ({v})"));
+        out.push(format!("{label}: conforms to Profile {}, expected {}{why}", pa.0, pe.0));
+    }
     if e.len() != a.len() {
         out.push(format!("{label}: {} pages, expected {}", a.len(), e.len()));
     }
@@ -46,6 +53,16 @@ pub fn compare(exp: &[u8], act: &[u8], label: &str, out: &mut Vec<String>) {
             out.push(format!("{page}: {d} pixels differ"));
         }
     }
+}
+
+/// The strictest TIFF-FX profile a file conforms to, with its first Profile S violation.
+fn conformance(data: &[u8]) -> (&'static str, Option<String>) {
+    let s = check(data, Profile::S);
+    if s.is_empty() {
+        return ("S", None);
+    }
+    let first = s.first().map(ToString::to_string);
+    if check(data, Profile::F).is_empty() { ("F", first) } else { ("none", first) }
 }
 
 /// Pixels that differ between two pages of the same size (padding bits ignored).
