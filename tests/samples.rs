@@ -506,3 +506,32 @@ fn case_overrides_clock_seed_and_profile() {
     }
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+/// No panic on any input: damaged expected outputs (truncated, bytes flipped) compare to a
+/// list of differences or nothing, and preview to a picture or an error, never a crash.
+#[test]
+fn damaged_outputs_compare_without_panicking() {
+    for (case, kind) in [
+        ("interwork/fwd-slides-to-fax", mm3gw::samples::Kind::Fax),
+        ("interwork/fwd-amr-voice-note-to-vpim", mm3gw::samples::Kind::Vpim),
+        ("interwork/other-t37-simple-to-mm", mm3gw::samples::Kind::Mm),
+        ("inspect/fwd-photo-text-smil", mm3gw::samples::Kind::Inspect),
+    ] {
+        let dir = common::root().join("samples").join(case);
+        let good = std::fs::read(dir.join(kind.expected_file())).unwrap();
+        for i in 1..16 {
+            let cut = &good[..good.len() * i / 16];
+            let mut flipped = good.clone();
+            for k in (i * 97..flipped.len()).step_by(good.len() / 7 + 1) {
+                flipped[k] ^= 0x5A;
+            }
+            for bad in [cut, &flipped[..]] {
+                let _ = mm3gw::samples::run::compare(kind, bad, &good);
+                let _ = mm3gw::samples::run::compare(kind, &good, bad);
+                if i % 4 == 0 && kind != mm3gw::samples::Kind::Inspect {
+                    let _ = mm3gw::render::preview::preview_message(bad);
+                }
+            }
+        }
+    }
+}
