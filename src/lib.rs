@@ -14,9 +14,12 @@
 //! - [`config`]: profiles and the gateway configuration (TOML), with an embedded default.
 //! - [`gateway`]: the service: SMTP server, durable spool, routing, delivery with retry, report
 //!   correlation (signed tokens), metrics. The only module with sockets, disk and clocks.
+//! - [`samples`]: sample-based regression runs: case folders, semantic and media-aware
+//!   comparison, JUnit XML and the HTML report (`samples::case` and `samples::run` read and
+//!   write case folders; the comparison is pure).
 //! - [`cli`]: the command-line front end; each subcommand is a thin shell over the core.
 //!
-//! Nothing outside `cli` and `gateway` touches files, sockets, clocks or randomness.
+//! Nothing outside `cli`, `gateway` and the case runner `samples` touches files, sockets, clocks or randomness.
 #![forbid(unsafe_code)]
 
 pub mod cli;
@@ -29,4 +32,5 @@ pub mod mail;
 pub mod mime;
 pub mod mm;
 pub mod render;
+pub mod samples;
 pub mod voice;

@@ -120,3 +120,47 @@ fn utf16_text_with_bom_is_read() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("1 characters in CJK Unified Ideographs"), "{err}");
 }
+
+/// `mm3gw preview` draws any message: a fax mail's pages, an MM's pictures and text, a voice
+/// mail's sound and vCard as cards, each after a card of From, To and Subject.
+#[test]
+fn preview_draws_fax_mail_mm_and_voice_mail() {
+    let dir = scratch("preview-messages");
+    let sample = |case: &str| {
+        common::root()
+            .join("samples/interwork")
+            .join(case)
+            .join("expected.eml")
+            .display()
+            .to_string()
+    };
+    let draw = |case: &str| {
+        let png = dir.join(format!("{case}.png"));
+        ok(&mm3gw(&["preview", &sample(case), "-o", &png.display().to_string()]));
+        image::open(&png).unwrap()
+    };
+    // Header card and three A4 pages at 60 dpi (about 508 x 701 each), one row.
+    let fax = draw("fwd-slides-to-fax");
+    assert!(
+        fax.width() > 4 * 508 && fax.height() > 700 && fax.height() < 760,
+        "{}x{}",
+        fax.width(),
+        fax.height()
+    );
+    // Header card, text card and two page pictures.
+    let mm = draw("other-t37-simple-to-mm");
+    assert!(mm.width() > 4 * 200, "{}x{}", mm.width(), mm.height());
+    // Only cards: header, the sound (with its duration) and the vCard.
+    let voice = draw("fwd-amr-voice-note-to-vpim");
+    assert!(
+        voice.width() > 3 * 508 && voice.height() < 300,
+        "{}x{}",
+        voice.width(),
+        voice.height()
+    );
+    let empty = dir.join("empty.eml");
+    std::fs::write(&empty, b"").unwrap();
+    let o = mm3gw(&["preview", &empty.display().to_string(), "-o", "/dev/null"]);
+    assert_eq!(o.status.code(), Some(1), "an empty file is not a message");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -5,7 +5,7 @@
 
 Run from the repository root:  python3 samples/inspect/make_cases.py
 It rewrites every <case>/input.eml and <case>/README it knows; expected.json files are then
-regenerated for review with:   UPDATE_EXPECT=1 cargo test --test samples
+regenerated for review with:   cargo run -- samples run samples/inspect --update
 A few malformed cases are written as raw bytes on purpose (a library would repair them).
 """
 import base64

@@ -10,6 +10,7 @@ mod convert_report;
 mod fax;
 mod inspect;
 mod preview;
+mod samples;
 pub mod serve;
 
 #[derive(Parser)]
@@ -31,10 +32,12 @@ enum Command {
     Fax(fax::Args),
     /// Voice codecs: convert between WAV, AMR-NB, G.726-32, G.711 and raw PCM; show file info.
     Audio(audio::Args),
-    /// Draw a TIFF fax's pages (or a PBM page) as one PNG picture.
+    /// Draw a message (fax pages, MM slides, voice parts) or a TIFF/PBM fax as one PNG picture.
     Preview(preview::Args),
     /// Convert a message: MM4 → fax mail / VPIM / IVM, fax mail or voice mail → MM4.
     Convert(convert::Args),
+    /// Regression runs over sample cases: samples run DIR... (see README, Sample runs).
+    Samples(samples::Args),
     /// Run the gateway: SMTP server, spool, delivery, /metrics and /healthz.
     Serve(serve::ServeArgs),
     /// Check a configuration file (the embedded default when none is given).
@@ -54,6 +57,7 @@ pub fn main() -> ExitCode {
         Command::Audio(args) => audio::run(args),
         Command::Preview(args) => preview::run(args),
         Command::Convert(args) => convert::run(args),
+        Command::Samples(args) => samples::run(args),
         Command::Serve(args) => serve::serve(args),
         Command::CheckConfig(args) => serve::check(args),
         Command::Config(args) => serve::print(args),

@@ -23,6 +23,7 @@ pub use model::{
     AddressField, Body, ContentType, DateField, Elements, Envelope, Expiry, Id, Mm4, Part,
     Presentation, Slide, SlideMedia,
 };
+pub(crate) use parse::parse_date;
 pub use parse::{parse, parse_mime};
 pub use status::{
     MessageClass, MessageType, MmStatus, Priority, ReadStatus, RequestStatus, SenderVisibility,

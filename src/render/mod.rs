@@ -7,7 +7,7 @@
 //! - [`image_to_fax`]: fit an image to fax pages (aspect, rotation, split/shrink, halftone);
 //! - [`text`]: text (and a cover block) → fax pages with the bundled DejaVu Sans;
 //! - [`fax_to_image`]: fax pages → greyscale MM images within a content class's limits;
-//! - [`preview`]: pages as one PNG a person can look at.
+//! - [`preview`]: fax pages, or any message (pages, pictures, text, sound cards), as one PNG.
 //!
 //! Geometry comes from `spec/t37-fax.md` §2: 1728 dots over 8.47 in (204 dpi), 98 or 196 lpi.
 

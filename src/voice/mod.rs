@@ -72,6 +72,20 @@ impl Format {
         })
     }
 
+    /// The format a MIME audio type names, if any (`audio/32kadpcm`, `audio/amr`, …).
+    pub fn from_mime(mime: &str) -> Option<Self> {
+        Some(match mime.trim().to_ascii_lowercase().as_str() {
+            "audio/32kadpcm" => Format::Adpcm32k,
+            "audio/basic" | "audio/pcmu" => Format::ULaw,
+            "audio/pcma" => Format::ALaw,
+            "audio/amr" => Format::Amr,
+            "audio/wav" | "audio/x-wav" | "audio/wave" | "audio/vnd.wave" => Format::Wav,
+            "audio/mpeg" | "audio/mp3" => Format::Mp3,
+            "audio/mp4" | "audio/aac" | "audio/3gpp" | "audio/m4a" => Format::Mp4,
+            _ => return None,
+        })
+    }
+
     /// Recognises self-describing containers by their first bytes.
     pub fn sniff(bytes: &[u8]) -> Option<Self> {
         if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WAVE") {
@@ -439,6 +453,21 @@ pub fn detect(name: Option<&str>, bytes: &[u8]) -> Result<Format, VoiceError> {
     name.and_then(Format::from_name)
         .or_else(|| Format::sniff(bytes))
         .ok_or(VoiceError::UnknownFormat)
+}
+
+/// Decodes an audio body part: the format from its MIME type, else its file name's
+/// extension, else its content.
+pub fn read_part(
+    bytes: &[u8],
+    mime: &str,
+    name: Option<&str>,
+    limits: &Limits,
+) -> Result<(Info, Source), VoiceError> {
+    let format = match Format::from_mime(mime) {
+        Some(f) => f,
+        None => detect(name.and_then(|n| n.rsplit_once('.')).map(|(_, ext)| ext), bytes)?,
+    };
+    read(bytes, format, limits, &mut Vec::new())
 }
 
 /// Linear 8 kHz mono from any source.
