@@ -9,8 +9,9 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use mm3gw::cli::convert::{To, convert_message};
+use mm3gw::cli::convert::convert_message;
 use mm3gw::config::Config;
+use mm3gw::samples::case::Case;
 
 fn scratch() -> PathBuf {
     let d = std::env::temp_dir().join(format!("mm3gw-interwork-interop-{}", std::process::id()));
@@ -26,19 +27,12 @@ fn outputs() -> Vec<(String, Vec<u8>, Vec<u8>)> {
     cases.sort();
     let mut out = Vec::new();
     for case in cases {
-        let (toml, config) = if case.join("case.toml").is_file() {
-            (case.join("case.toml"), Config::embedded().unwrap())
-        } else if case.join("report.toml").is_file() {
-            (case.join("report.toml"), Config::load(Some(&case.join("gateway.toml"))).unwrap())
-        } else {
+        // The case as the samples engine reads it: its target and its own configuration.
+        let Ok(c) = Case::load(&case.file_name().unwrap().to_string_lossy(), &case) else {
             continue;
         };
-        let to = match std::fs::read_to_string(toml).unwrap().lines().next().unwrap_or("") {
-            l if l.contains("\"fax\"") => To::Fax,
-            l if l.contains("\"vpim\"") => To::Vpim,
-            l if l.contains("\"ivm\"") => To::Ivm,
-            _ => To::Mm,
-        };
+        let config = c.configuration(&Config::embedded().unwrap()).unwrap();
+        let to = c.kind.target().expect("interwork cases convert");
         let input = std::fs::read(case.join("input.eml")).unwrap();
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         let c =

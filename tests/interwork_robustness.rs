@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use mm3gw::cli::convert::{To, convert_message};
 use mm3gw::config::Config;
+use mm3gw::samples::case::Case;
 
 fn inputs() -> Vec<(PathBuf, Vec<u8>, Option<To>, Config)> {
     let dir = common::root().join("samples/interwork");
@@ -16,19 +17,11 @@ fn inputs() -> Vec<(PathBuf, Vec<u8>, Option<To>, Config)> {
     cases
         .into_iter()
         .filter_map(|case| {
-            let (toml, config) = if case.join("case.toml").is_file() {
-                (case.join("case.toml"), Config::embedded().unwrap())
-            } else if case.join("report.toml").is_file() {
-                (case.join("report.toml"), Config::load(Some(&case.join("gateway.toml"))).unwrap())
-            } else {
-                return None;
-            };
-            let kind = std::fs::read_to_string(toml).unwrap();
-            let to = ["fax", "vpim", "ivm"]
-                .iter()
-                .zip([To::Fax, To::Vpim, To::Ivm])
-                .find(|(k, _)| kind.contains(&format!("\"{k}\"")))
-                .map(|(_, t)| t);
+            // The case as the samples engine reads it: its target and its own configuration.
+            let name = case.file_name()?.to_string_lossy().into_owned();
+            let c = Case::load(&name, &case).ok()?;
+            let config = c.configuration(&Config::embedded().unwrap()).unwrap();
+            let to = c.kind.target().filter(|t| *t != To::Mm);
             let raw = std::fs::read(case.join("input.eml")).unwrap();
             Some((case, raw, to, config))
         })

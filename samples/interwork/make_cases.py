@@ -3,12 +3,11 @@ README) with tools nobody here wrote: Python's standard `email` package for ever
 swaks for two of them, libtiff's tiffcp and ffmpeg for media (their outputs are kept in
 samples/interwork/media/ with MANIFEST.tsv lines). Other media come from samples/interop/ (see
 its MANIFEST.tsv) and samples/mail/. Dates, boundaries and ids are fixed, so a rerun gives the
-same bytes. The expected outputs are then made by `UPDATE_EXPECT=1 cargo test --test samples`
-(and `cargo test --test interwork_reports` for report cases) and reviewed by hand.
+same bytes. The expected outputs are then made by `cargo run -- samples run samples/interwork
+--update` and reviewed by hand.
 
-Report cases (DSN/MDN -> MM4 report) carry a `report.toml` instead of `case.toml`: they need a
-gateway configuration with the HMAC key that signed their tokens (`gateway.toml` beside them),
-which tests/samples.rs does not pass; tests/interwork_reports.rs runs them.
+Report cases (DSN/MDN -> MM4 report) name their own gateway configuration in `case.toml`
+(`config = "gateway.toml"`, beside them), holding the HMAC key that signed their tokens.
 
 usage: python3 samples/interwork/make_cases.py   (from the repository root; needs swaks)
 """
@@ -50,7 +49,7 @@ def case(name, to, readme, msg, boundary=None, report=False, raw=None):
     with open(d + "input.eml", "wb") as f:
         f.write(raw)
     if report:
-        with open(d + "report.toml", "w") as f:
+        with open(d + "case.toml", "w") as f:
             f.write('to = "mm"\nconfig = "gateway.toml"\n')
         with open(d + "gateway.toml", "w") as f:
             f.write('[server]\nhostname = "%s"\nhmac_key = "%s"\n' % (HOST, KEY.decode()))
