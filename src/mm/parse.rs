@@ -516,11 +516,13 @@ fn read_part(
         match hname.to_ascii_lowercase().as_str() {
             "content-type" => {
                 if let Some(ct) = h.value.as_content_type() {
-                    let mime = match &ct.c_subtype {
-                        Some(sub) => format!("{}/{}", ct.c_type, sub),
-                        None => ct.c_type.to_string(),
+                    let main = type_token(&ct.c_type);
+                    let mime = match ct.c_subtype.as_deref().map(type_token) {
+                        Some(sub) if !sub.is_empty() => format!("{main}/{sub}"),
+                        // `audio/` reads back as `audio` once written.
+                        _ => main.to_string(),
                     };
-                    content_type = ContentType::new(type_token(&mime));
+                    content_type = ContentType::new(&mime);
                     for (k, v) in
                         ct.attributes().unwrap_or_default().iter().map(|a| (&a.name, &a.value))
                     {
