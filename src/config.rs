@@ -756,23 +756,29 @@ fn span_of(text: &str, key: &str) -> Range<usize> {
     0..0
 }
 
+/// The MMS content-class tokens (OMA MMS Conformance), the names a content-class profile may take.
+pub const CONTENT_CLASSES: [&str; 8] = [
+    "text",
+    "image-basic",
+    "image-rich",
+    "video-basic",
+    "video-rich",
+    "megapixel",
+    "content-basic",
+    "content-rich",
+];
+
 fn check_content_class(src: &Source<'_>, c: &ContentClass) -> Result<(), ConfigError> {
-    const TOKENS: [&str; 8] = [
-        "text",
-        "image-basic",
-        "image-rich",
-        "video-basic",
-        "video-rich",
-        "megapixel",
-        "content-basic",
-        "content-rich",
-    ];
-    if !TOKENS.contains(&c.name.as_str()) {
+    if !CONTENT_CLASSES.contains(&c.name.as_str()) {
         let s = span_of(src.text, "name");
         return Err(src.err(
             s,
             "name",
-            format!("\"{}\" is not an MMS content-class token ({})", c.name, TOKENS.join(", ")),
+            format!(
+                "\"{}\" is not an MMS content-class token ({})",
+                c.name,
+                CONTENT_CLASSES.join(", ")
+            ),
         ));
     }
     if c.max_message_bytes == 0 {

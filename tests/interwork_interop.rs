@@ -6,7 +6,7 @@
 //! input (both decoded by ffmpeg) within 20 ms. Under CI a missing tool fails the test.
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use mm3gw::cli::convert::convert_message;
@@ -79,26 +79,6 @@ fn python_read(files: &[PathBuf]) -> (Vec<String>, Vec<(PathBuf, String)>) {
     (defects, parts)
 }
 
-/// Seconds of audio ffmpeg decodes from a file (8 kHz mono s16 out).
-fn ffmpeg_secs(file: &Path, content_type: &str) -> Result<f64, String> {
-    let mut args: Vec<&str> = vec!["-v", "error", "-y"];
-    match content_type {
-        "audio/32kadpcm" => {
-            args.extend(["-f", "g726le", "-code_size", "4", "-sample_rate", "8000"])
-        }
-        "audio/basic" => args.extend(["-f", "mulaw", "-ar", "8000", "-ac", "1"]),
-        _ => {}
-    }
-    let out = file.with_extension("s16");
-    let (f, o) = (file.to_str().unwrap(), out.to_str().unwrap());
-    args.extend(["-i", f, "-f", "s16le", "-ar", "8000", "-ac", "1", o]);
-    let r = Command::new("ffmpeg").args(&args).output().map_err(|e| e.to_string())?;
-    if !r.status.success() {
-        return Err(String::from_utf8_lossy(&r.stderr).into_owned());
-    }
-    Ok(std::fs::metadata(&out).map_err(|e| e.to_string())?.len() as f64 / 2.0 / 8000.0)
-}
-
 /// Voice types: what a voice conversion carries (MIDI is music and is never converted).
 fn is_voice(content_type: &str) -> bool {
     content_type.starts_with("audio/") && !content_type.contains("midi")
@@ -147,7 +127,7 @@ fn every_corpus_output_reads_in_python_libtiff_and_ffmpeg() {
                         failures.push(format!("{name}: tiffinfo: {err}"));
                     }
                 } else if is_voice(ct) {
-                    match ffmpeg_secs(path, ct) {
+                    match common::ffmpeg_secs(path, ct) {
                         Ok(s) => secs[side] += s,
                         Err(e) if side == 1 => failures.push(format!("{name}: ffmpeg {ct}: {e}")),
                         Err(_) => {} // an input part ffmpeg cannot read is not ours to judge

@@ -9,7 +9,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use mm3gw::config::{FaxProfile, Profile, Profiles, VoiceProfile};
+use mm3gw::config::{CONTENT_CLASSES, FaxProfile, Profile, Profiles, VoiceProfile};
 use mm3gw::fax::Page;
 use mm3gw::interwork::to_fax::{self, FaxOutward, TextMode};
 use mm3gw::interwork::{Converted, Limits, to_voice};
@@ -28,16 +28,7 @@ fn media(path: &str) -> Vec<u8> {
 fn class_formats() -> BTreeSet<String> {
     let profiles = Profiles::embedded().unwrap();
     let mut all = BTreeSet::new();
-    for name in [
-        "text",
-        "image-basic",
-        "image-rich",
-        "video-basic",
-        "video-rich",
-        "megapixel",
-        "content-basic",
-        "content-rich",
-    ] {
+    for name in CONTENT_CLASSES {
         all.extend(profiles.content_class(name).unwrap().formats.iter().cloned());
     }
     all.remove("application/smil");

@@ -144,22 +144,9 @@ fn python_read(raw: &[u8], tag: &str) -> Option<(String, Vec<(String, PathBuf)>)
     Some((defects, audio))
 }
 
-/// Seconds of audio ffmpeg decodes from a file (samples at 8 kHz mono).
+/// Seconds ffmpeg decodes from a voice part, the test failing when it cannot.
 fn ffmpeg_secs(file: &Path, content_type: &str) -> f64 {
-    let mut args: Vec<&str> = vec!["-v", "error", "-y"];
-    match content_type {
-        "audio/32kadpcm" => {
-            args.extend(["-f", "g726le", "-code_size", "4", "-sample_rate", "8000"])
-        }
-        "audio/basic" => args.extend(["-f", "mulaw", "-ar", "8000", "-ac", "1"]),
-        _ => {}
-    }
-    let out = file.with_extension("s16");
-    let (f, o) = (file.to_str().unwrap(), out.to_str().unwrap());
-    args.extend(["-i", f, "-f", "s16le", "-ar", "8000", "-ac", "1", o]);
-    let r = Command::new("ffmpeg").args(&args).output().unwrap();
-    assert!(r.status.success(), "ffmpeg {args:?}: {}", String::from_utf8_lossy(&r.stderr));
-    std::fs::metadata(&out).unwrap().len() as f64 / 2.0 / 8000.0
+    common::ffmpeg_secs(file, content_type).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn assert_secs(got: f64, want: f64, what: &str) {

@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The project root (where Cargo.toml is).
@@ -25,4 +25,25 @@ pub fn require_tool(tool: &str, probe_arg: &str) -> bool {
         eprintln!("skipping: {tool} not installed (CI would fail here)");
     }
     found
+}
+
+/// Seconds of audio ffmpeg decodes from a voice part saved as `file` (decoded to 8 kHz mono
+/// s16 beside it). audio/32kadpcm and audio/basic are headerless, so their packing is named.
+pub fn ffmpeg_secs(file: &Path, content_type: &str) -> Result<f64, String> {
+    let mut args: Vec<&str> = vec!["-v", "error", "-y"];
+    match content_type {
+        "audio/32kadpcm" => {
+            args.extend(["-f", "g726le", "-code_size", "4", "-sample_rate", "8000"])
+        }
+        "audio/basic" => args.extend(["-f", "mulaw", "-ar", "8000", "-ac", "1"]),
+        _ => {}
+    }
+    let out = file.with_extension("s16");
+    let (f, o) = (file.to_str().ok_or("path")?, out.to_str().ok_or("path")?);
+    args.extend(["-i", f, "-f", "s16le", "-ar", "8000", "-ac", "1", o]);
+    let r = Command::new("ffmpeg").args(&args).output().map_err(|e| e.to_string())?;
+    if !r.status.success() {
+        return Err(format!("ffmpeg {args:?}: {}", String::from_utf8_lossy(&r.stderr)));
+    }
+    Ok(std::fs::metadata(&out).map_err(|e| e.to_string())?.len() as f64 / 2.0 / 8000.0)
 }
