@@ -133,6 +133,13 @@ fn type_token(value: &str) -> &str {
     value.split(|c: char| c.is_whitespace() || c.is_control()).next().unwrap_or("")
 }
 
+/// Whether a parameter name is an RFC 2045 token. Others are junk that mail-parser splits
+/// differently once written (`pa t=` reads back as `t=`), so they are dropped when read.
+fn is_token(name: &str) -> bool {
+    !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b))
+}
+
 /// The header value as written, unfolded and trimmed.
 fn raw_value(raw: &[u8], h: &mail_parser::Header<'_>) -> String {
     let bytes = raw.get(h.offset_start as usize..h.offset_end as usize).unwrap_or_default();
@@ -527,6 +534,7 @@ fn read_part(
                         ct.attributes().unwrap_or_default().iter().map(|a| (&a.name, &a.value))
                     {
                         match k.to_ascii_lowercase().as_str() {
+                            _ if !is_token(k) => {}
                             "charset" => charset = Some(v.to_string()),
                             "boundary" => {}
                             "name" => {
@@ -543,7 +551,7 @@ fn read_part(
                     for a in cd.attributes().unwrap_or_default() {
                         if a.name.eq_ignore_ascii_case("filename") {
                             name = Some(a.value.to_string());
-                        } else {
+                        } else if is_token(&a.name) {
                             d = d.with_param(&a.name, &a.value);
                         }
                     }
