@@ -70,6 +70,7 @@ fn queue_list_show_retry_drop() {
             next_hop: "smtp://127.0.0.1:9".into(),
             purpose: "mm4-res".into(),
             on_failure: None,
+            dsn_on_failure: None,
         },
         envelope: Envelope {
             mail_from: "system-user@gw".into(),

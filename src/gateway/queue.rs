@@ -18,7 +18,7 @@ use crate::mm::MmStatus;
 use super::convert::Converters;
 use super::delivery::{self, ClientSettings};
 use super::metrics::Metrics;
-use super::process::{self, Ctx, Event, NewMessage};
+use super::process::{self, Ctx, DsnKind, Event, NewMessage};
 use super::session::Message;
 use super::spool::{Entry, SentRecord, Spool, SpoolError, Stage};
 use super::token::Keys;
@@ -313,6 +313,7 @@ impl Queue {
             next_hop: m.next_hop.to_string(),
             purpose: m.purpose,
             on_failure: m.on_failure,
+            dsn_on_failure: m.dsn_on_failure.map(Box::new),
         };
         // Its own expiry when it has one (the MM's X-Mms-Expiry, a failure report's fresh
         // lifetime), else the lifetime of what it was built from.
@@ -333,7 +334,10 @@ impl Queue {
 
     async fn deliver_entry(self: &Arc<Self>, mut entry: Entry) {
         let Ok(_permit) = self.deliveries.clone().acquire_owned().await else { return };
-        let Stage::Outbound { next_hop, purpose, on_failure } = entry.stage.clone() else { return };
+        let Stage::Outbound { next_hop, purpose, on_failure, dsn_on_failure } = entry.stage.clone()
+        else {
+            return;
+        };
         let body = match self.spool.body(&entry) {
             Ok(b) => b,
             Err(e) => {
@@ -386,6 +390,23 @@ impl Queue {
                 if let Err(se) = self.spool.update(&entry) {
                     tracing::error!(context = "queue", event = "update-failed", id = %entry.id, error = %se);
                 }
+                // NOTIFY=DELAY: the fax/voice sender hears once, at the first deferral.
+                if entry.attempts == 1
+                    && let Some(df) = dsn_on_failure.as_deref().filter(|d| d.notify_delay)
+                {
+                    self.spool_report(
+                        &entry,
+                        process::failure_dsn(
+                            df,
+                            DsnKind::Delayed,
+                            &e.to_string(),
+                            &self.config,
+                            &entry.id,
+                            now,
+                        ),
+                        "dsn",
+                    );
+                }
                 tracing::warn!(context = "delivery", event = "deferred", id = %entry.id, purpose = %purpose, next_hop = %next_hop, attempts = entry.attempts, retry_in_s = entry.next_attempt - now, error = %e);
                 self.schedule(&entry.id, entry.next_attempt);
             }
@@ -397,32 +418,55 @@ impl Queue {
                     (MmStatus::Rejected, e.to_string())
                 };
                 // The failure report is spooled before the failed entry goes (at least once).
-                if let Some(fr) = &on_failure
-                    && let Some(report) =
-                        process::failure_report(fr, status, &text, &self.config, &entry.id, now)
-                {
-                    match self.store_outbound(&entry, report) {
-                        Ok(_) => {
-                            self.metrics
-                                .reports
-                                .get_or_create(&Metrics::label("kind", "delivery-report"))
-                                .inc();
-                        }
-                        Err(se) => {
-                            tracing::error!(context = "queue", event = "report-store-failed", id = %entry.id, error = %se);
-                            self.hold(
-                                &mut entry,
-                                format!("failed ({e}) and its report could not be spooled"),
-                            );
-                            return;
-                        }
+                if let Some(fr) = &on_failure {
+                    let dr =
+                        process::failure_report(fr, status, &text, &self.config, &entry.id, now);
+                    if !self.spool_report(&entry, dr, "delivery-report") {
+                        self.hold(
+                            &mut entry,
+                            format!("failed ({e}) and its report could not be spooled"),
+                        );
+                        return;
+                    }
+                }
+                if let Some(df) = &dsn_on_failure {
+                    let dsn = process::failure_dsn(
+                        df,
+                        if expired { DsnKind::Expired } else { DsnKind::Rejected },
+                        &text,
+                        &self.config,
+                        &entry.id,
+                        now,
+                    );
+                    if !self.spool_report(&entry, dsn, "dsn") {
+                        self.hold(
+                            &mut entry,
+                            format!("failed ({e}) and its DSN could not be spooled"),
+                        );
+                        return;
                     }
                 }
                 if self.spool.remove(&entry.id).is_ok() {
                     self.metrics.spool_messages.dec();
                 }
                 self.metrics.delivery_failures.get_or_create(&purpose_label).inc();
-                tracing::error!(context = "delivery", event = if expired { "expired" } else { "failed" }, id = %entry.id, purpose = %purpose, next_hop = %next_hop, attempts = entry.attempts + 1, error = %e, reported = on_failure.is_some());
+                tracing::error!(context = "delivery", event = if expired { "expired" } else { "failed" }, id = %entry.id, purpose = %purpose, next_hop = %next_hop, attempts = entry.attempts + 1, error = %e, reported = on_failure.is_some() || dsn_on_failure.is_some());
+            }
+        }
+    }
+
+    /// Spools a report built at delivery time and counts it; `false` when it could not be
+    /// spooled (the caller keeps what it reports on). `None` (nothing to report) is fine.
+    fn spool_report(&self, parent: &Entry, report: Option<NewMessage>, kind: &str) -> bool {
+        let Some(report) = report else { return true };
+        match self.store_outbound(parent, report) {
+            Ok(_) => {
+                self.metrics.reports.get_or_create(&Metrics::label("kind", kind)).inc();
+                true
+            }
+            Err(se) => {
+                tracing::error!(context = "queue", event = "report-store-failed", id = %parent.id, error = %se);
+                false
             }
         }
     }
