@@ -650,3 +650,85 @@ async fn builtin_conversions_both_ways() {
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The report flows back to fax senders, with the built-in conversions: the MMSC's read report
+/// about an MM built from a fax mail becomes an MDN to its Disposition-Notification-To, and an
+/// MM the MMSC refuses becomes a DSN (failed) to the onramp's return path.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mmsc_read_report_becomes_an_mdn_and_a_refused_mm_a_dsn_to_the_fax_sender() {
+    use mm3gw::gateway::convert::Converters;
+    let sink = start_sink().await;
+    let dir = tmpdir("e2e-back-to-fax");
+    let gw = service::start(
+        Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap(),
+        Converters::builtin(),
+    )
+    .await
+    .unwrap();
+    let smtp = client(gw.smtp[0].port());
+    let fax = String::from_utf8(
+        std::fs::read(common::root().join("samples/mail/fax-swaks.eml")).unwrap(),
+    )
+    .unwrap()
+    .replacen("Subject:", "Disposition-Notification-To: <fax-user@onramp.test>\r\nSubject:", 1);
+    let onramp = "FAX=+12125550100@onramp.test";
+    smtp.send_raw(&env(Some(onramp), "+4917012345@mms.test"), fax.as_bytes()).await.unwrap();
+    let req = wait_for(10, "the MM4_forward.REQ", || sink.messages().into_iter().next()).await;
+    let mm_id = req
+        .text()
+        .lines()
+        .find_map(|l| l.strip_prefix("X-Mms-Message-ID: ").map(str::to_owned))
+        .unwrap();
+    let rr = format!(
+        "X-Mms-3GPP-MMS-Version: 6.16.0\r\nX-Mms-Message-Type: MM4_read_reply_report.REQ\r\n\
+         X-Mms-Transaction-ID: rr-1\r\nX-Mms-Message-ID: {mm_id}\r\nX-Mms-Read-Status: Read\r\n\
+         From: +4917012345/TYPE=PLMN\r\nTo: +12125550100/TYPE=PLMN\r\n\
+         Date: Mon, 01 Jan 2024 10:00:00 +0000\r\n\r\n"
+    );
+    smtp.send_raw(&env(Some("system-user@mms.test"), "system-user@mm3gw.test"), rr.as_bytes())
+        .await
+        .unwrap();
+    let json = wait_for(10, "the MDN", || outbox(&dir.join("reports")).pop()).await;
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(
+        (envelope["mail_from"].as_str(), envelope["rcpt_to"][0].as_str()),
+        (Some(""), Some("fax-user@onramp.test"))
+    );
+    let mdn = std::fs::read_to_string(json.with_extension("eml")).unwrap();
+    for h in [
+        "report-type=disposition-notification",
+        "Disposition: manual-action/MDN-sent-automatically; displayed",
+        "Original-Message-ID: <swaks-1@example.net>",
+        "Final-Recipient: rfc822; +4917012345@mm3gw.test",
+    ] {
+        assert!(mdn.contains(h), "{h} missing:\n{mdn}");
+    }
+    std::fs::remove_file(&json).unwrap();
+
+    // The MMSC refuses the recipient (550): the onramp's sender gets a DSN `failed` naming the
+    // fax mail's Message-ID.
+    let refused =
+        Envelope::new(Some(onramp.parse().unwrap()), vec!["reject-me@mms.test".parse().unwrap()])
+            .unwrap();
+    smtp.send_raw(&refused, fax.as_bytes()).await.unwrap();
+    let json = wait_for(15, "the DSN", || outbox(&dir.join("reports")).pop()).await;
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(
+        (envelope["mail_from"].as_str(), envelope["rcpt_to"][0].as_str()),
+        (Some(""), Some(onramp))
+    );
+    let dsn = std::fs::read_to_string(json.with_extension("eml")).unwrap();
+    for h in [
+        "report-type=delivery-status",
+        "Final-Recipient: rfc822; reject-me@mms.test",
+        "Action: failed",
+        "Status: 5.0.0",
+        "Message-ID: <swaks-1@example.net>",
+    ] {
+        assert!(dsn.contains(h), "{h} missing:\n{dsn}");
+    }
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

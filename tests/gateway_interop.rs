@@ -2,8 +2,8 @@
 //! gateway, Python aiosmtpd plays the MMSC, the fax offramp, the voicemail platform and the
 //! report relay (`tests/peers/raw_sink.py` keeps each message byte for byte with its envelope),
 //! and Python's `email` package (`tests/peers/mailcheck.py`) reads what the gateway sent without
-//! defects. Needs swaks, aiosmtpd and
-//! python3: skipped locally when missing, a failure under CI (`.ci/run` installs them).
+//! defects. Needs swaks, aiosmtpd and python3: skipped locally when missing, a failure under CI
+//! (`.ci/run` installs them).
 mod common;
 mod gateway_support;
 
