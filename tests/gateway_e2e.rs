@@ -732,3 +732,43 @@ async fn mmsc_read_report_becomes_an_mdn_and_a_refused_mm_a_dsn_to_the_fax_sende
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `mm3gw queue retry ID` (another process) on a message deferred for an hour: the running
+/// server picks it up at its next spool rescan (every 15 s) and delivers it now.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queue_retry_from_the_cli_is_picked_up_by_the_running_server() {
+    let dir = tmpdir("e2e-retry");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let cfg = config_text(&dir, port, "")
+        .replace("retry_min_s = 1", "retry_min_s = 3000")
+        .replace("retry_max_s = 2", "retry_max_s = 3600");
+    let cfg_path = dir.join("gw.toml");
+    std::fs::write(&cfg_path, &cfg).unwrap();
+    let gw = service::start(Config::from_toml(&cfg, "t.toml").unwrap(), fake_fax()).await.unwrap();
+    client(gw.smtp[0].port())
+        .send_raw(
+            &env(Some("+4917012345/TYPE=PLMN@mms.test"), "FAX=+12125550100@fax.test"),
+            &sample("fwd-photo-text-smil"),
+        )
+        .await
+        .unwrap();
+    let id = wait_for(10, "the RES deferred", || {
+        let spool = mm3gw::gateway::spool::Spool::open(dir.join("spool")).ok()?;
+        let ids = spool.ids().ok()?;
+        ids.iter().filter_map(|i| spool.entry(i).ok()).find(|e| e.attempts > 0).map(|e| e.id)
+    })
+    .await;
+    let sink = start_sink_on(port).await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mm3gw"))
+        .args(["queue", "--config"])
+        .arg(&cfg_path)
+        .args(["retry", &id])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let res =
+        wait_for(40, "the RES after queue retry", || sink.messages().into_iter().next()).await;
+    assert!(res.text().contains("X-Mms-Message-Type: MM4_forward.RES"));
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
