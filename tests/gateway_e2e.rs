@@ -772,3 +772,64 @@ async fn queue_retry_from_the_cli_is_picked_up_by_the_running_server() {
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `smtps://` next hops: implicit TLS with the certificate verified. A server whose certificate
+/// no trusted CA signed gets nothing (the message waits, the error names the certificate); with
+/// its CA in `delivery.tls_ca` the message goes over TLS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtps_next_hop_verifies_the_certificate() {
+    let dir = tmpdir("e2e-smtps");
+    if !common::require_tool("openssl", "version") {
+        return;
+    }
+    assert!(private_ca(&dir));
+    let acceptor =
+        mm3gw::gateway::server::load_tls(&dir.join("cert.pem"), &dir.join("key.pem")).unwrap();
+    let sink = start_smtps_sink(acceptor).await;
+    let hop = format!("smtps://localhost:{}", sink.addr.port());
+    let text = |extra: &str| {
+        config_text(&dir, sink.addr, "")
+            .replace(
+                &format!("next_hop = \"file:{}/fax\"", dir.display()),
+                &format!("next_hop = \"{hop}\""),
+            )
+            .replace("[mmsc]", &format!("{extra}\n[mmsc]"))
+    };
+    let send = |port: u16| async move {
+        client(port)
+            .send_raw(
+                &env(Some("+4917012345/TYPE=PLMN@mms.test"), "FAX=+12125550100@fax.test"),
+                &String::from_utf8(sample("fwd-photo-text-smil"))
+                    .unwrap()
+                    .replace("X-Mms-Ack-Request: Yes", "X-Mms-Ack-Request: No")
+                    .into_bytes(),
+            )
+            .await
+            .unwrap();
+    };
+
+    // Not trusted: deferred with a certificate error, nothing received.
+    let gw =
+        service::start(Config::from_toml(&text(""), "t.toml").unwrap(), fake_fax()).await.unwrap();
+    send(gw.smtp[0].port()).await;
+    let err = wait_for(10, "the fax deferred", || {
+        let spool = mm3gw::gateway::spool::Spool::open(dir.join("spool")).ok()?;
+        let ids = spool.ids().ok()?;
+        ids.iter().filter_map(|i| spool.entry(i).ok()).find_map(|e| e.last_error)
+    })
+    .await;
+    assert!(err.to_ascii_lowercase().contains("certificate"), "{err}");
+    assert_eq!(sink.count(), 0);
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(dir.join("spool"));
+
+    // Its CA configured: delivered over TLS.
+    let ca = format!("tls_ca = \"{}\"", dir.join("ca.pem").display());
+    let gw =
+        service::start(Config::from_toml(&text(&ca), "t.toml").unwrap(), fake_fax()).await.unwrap();
+    send(gw.smtp[0].port()).await;
+    let fax = wait_for(10, "the fax over smtps", || sink.messages().into_iter().next()).await;
+    assert!(fax.tls && fax.rcpt_to == ["FAX=+12125550100@fax.test"], "{fax:?}");
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -39,6 +39,8 @@ pub struct Queue {
     workers: Arc<Semaphore>,
     /// The threads conversions run on (as many as `workers` permits).
     pool: Workers,
+    /// `delivery.tls_ca`, read once at start.
+    tls_ca: Option<Arc<Vec<u8>>>,
     deliveries: Arc<Semaphore>,
 }
 
@@ -57,6 +59,7 @@ impl Queue {
         converters: Converters,
         keys: Arc<Keys>,
         metrics: Metrics,
+        tls_ca: Option<Vec<u8>>,
     ) -> Arc<Queue> {
         let workers = Arc::new(Semaphore::new(config.server.workers.max(1)));
         let deliveries = Arc::new(Semaphore::new(config.delivery.concurrency.max(1)));
@@ -70,6 +73,7 @@ impl Queue {
             state: Mutex::default(),
             wake: Notify::new(),
             pool,
+            tls_ca: tls_ca.map(Arc::new),
             workers,
             deliveries,
         })
@@ -386,6 +390,7 @@ impl Queue {
         let client = ClientSettings {
             hostname: self.config.server.hostname.clone(),
             timeout: Duration::from_secs(self.config.delivery.connect_timeout_s),
+            tls_ca: self.tls_ca.clone(),
         };
         let result = delivery::deliver(&hop, &entry.id, &entry.envelope, &body, &client).await;
         let q = self.clone();
