@@ -38,8 +38,7 @@ async fn mm4_to_fax_res_dsn_to_delivery_report_across_instances_and_forged_token
         .unwrap();
     assert_eq!(r.code().to_string(), "250");
     let json = wait_for(10, "the fax in the outbox", || outbox(&dir.join("a/fax")).pop()).await;
-    let envelope: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let envelope = envelope_of(&json);
     assert_eq!(envelope["rcpt_to"][0], "FAX=+12125550100@fax.test");
     assert_eq!(envelope["mail_from"], "+4917012345@mm3gw.test");
     assert_eq!(envelope["ret"], "HDRS");
@@ -233,8 +232,7 @@ async fn fax_mail_to_an_mms_user_goes_to_the_mmsc_and_its_res_is_matched() {
         .unwrap();
     let dsn_json =
         wait_for(10, "the DSN to the onramp sender", || outbox(&dir.join("reports")).pop()).await;
-    let envelope: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&dsn_json).unwrap()).unwrap();
+    let envelope = envelope_of(&dsn_json);
     assert_eq!(
         (envelope["mail_from"].as_str(), envelope["rcpt_to"][0].as_str()),
         (Some(""), Some("FAX=+12125550100@onramp.test"))
@@ -266,14 +264,7 @@ async fn fax_mail_to_an_mms_user_goes_to_the_mmsc_and_its_res_is_matched() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_spool_that_cannot_be_written_answers_451_never_250() {
-    let sink = start_sink().await;
-    let dir = tmpdir("e2e-disk");
-    let gw = service::start(
-        Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap(),
-        fake_fax(),
-    )
-    .await
-    .unwrap();
+    let (dir, _sink, gw) = gateway("e2e-disk", fake_fax()).await;
     let smtp = client(gw.smtp[0].port());
     // Break the spool: its tmp/ becomes a file, so no temp file can be created (works as root too).
     let tmp = dir.join("spool/tmp");
@@ -378,14 +369,7 @@ async fn a_full_spool_answers_452() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mm4_to_voicemail_then_its_mdn_becomes_a_read_reply_report() {
-    let sink = start_sink().await;
-    let dir = tmpdir("e2e-vpim");
-    let gw = service::start(
-        Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap(),
-        fake_fax_and_vpim(),
-    )
-    .await
-    .unwrap();
+    let (dir, sink, gw) = gateway("e2e-vpim", fake_fax_and_vpim()).await;
     let smtp = client(gw.smtp[0].port());
     let req = String::from_utf8(sample("fwd-photo-text-smil"))
         .unwrap()
@@ -399,8 +383,7 @@ async fn mm4_to_voicemail_then_its_mdn_becomes_a_read_reply_report() {
     let json = wait_for(10, "the VPIM message", || outbox(&dir.join("voicemail")).pop()).await;
     let vpim = std::fs::read_to_string(json.with_extension("eml")).unwrap();
     let mid = vpim.lines().find_map(|l| l.strip_prefix("Message-ID: ")).unwrap().to_owned();
-    let envelope: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let envelope = envelope_of(&json);
     assert_eq!(envelope["mail_from"], "+4917012345@mm3gw.test");
 
     // The voicemail platform's MDN (displayed) names the original Message-ID.
@@ -426,14 +409,7 @@ async fn mm4_to_voicemail_then_its_mdn_becomes_a_read_reply_report() {
 async fn shutdown_finishes_a_message_in_flight_then_answers_421() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    let sink = start_sink().await;
-    let dir = tmpdir("e2e-shutdown");
-    let gw = service::start(
-        Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap(),
-        fake_fax(),
-    )
-    .await
-    .unwrap();
+    let (dir, _sink, gw) = gateway("e2e-shutdown", fake_fax()).await;
     let addr = gw.smtp[0];
     let idle = tokio::net::TcpStream::connect(addr).await.unwrap();
     let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
@@ -566,14 +542,7 @@ async fn a_fax_that_cannot_be_delivered_in_its_lifetime_becomes_an_expired_repor
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn builtin_conversions_both_ways() {
     use mm3gw::gateway::convert::Converters;
-    let sink = start_sink().await;
-    let dir = tmpdir("e2e-builtin-voice");
-    let gw = service::start(
-        Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap(),
-        Converters::builtin(),
-    )
-    .await
-    .unwrap();
+    let (dir, sink, gw) = gateway("e2e-builtin-voice", Converters::builtin()).await;
     let smtp = client(gw.smtp[0].port());
     smtp.send_raw(
         &env(Some("+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs"), "+12125550100@voicemail.test"),
@@ -582,8 +551,7 @@ async fn builtin_conversions_both_ways() {
     .await
     .unwrap();
     let json = wait_for(10, "the VPIM message", || outbox(&dir.join("voicemail")).pop()).await;
-    let envelope: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let envelope = envelope_of(&json);
     assert_eq!(envelope["rcpt_to"][0], "+12125550100@vm.test");
     assert_eq!(envelope["mail_from"], "+4917012345@mm3gw.test");
     let vpim = std::fs::read_to_string(json.with_extension("eml")).unwrap();
@@ -641,8 +609,7 @@ async fn builtin_conversions_both_ways() {
     .await
     .unwrap();
     let json = wait_for(10, "the fax mail", || outbox(&dir.join("fax")).pop()).await;
-    let envelope: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let envelope = envelope_of(&json);
     assert_eq!(envelope["rcpt_to"][0], "FAX=+12125550100@offramp.test");
     let fax = std::fs::read_to_string(json.with_extension("eml")).unwrap();
     assert!(fax.contains("Content-Type: image/tiff"), "{fax}");
@@ -657,14 +624,7 @@ async fn builtin_conversions_both_ways() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mmsc_read_report_becomes_an_mdn_and_a_refused_mm_a_dsn_to_the_fax_sender() {
     use mm3gw::gateway::convert::Converters;
-    let sink = start_sink().await;
-    let dir = tmpdir("e2e-back-to-fax");
-    let gw = service::start(
-        Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap(),
-        Converters::builtin(),
-    )
-    .await
-    .unwrap();
+    let (dir, sink, gw) = gateway("e2e-back-to-fax", Converters::builtin()).await;
     let smtp = client(gw.smtp[0].port());
     let fax = String::from_utf8(
         std::fs::read(common::root().join("samples/mail/fax-swaks.eml")).unwrap(),
@@ -689,8 +649,7 @@ async fn mmsc_read_report_becomes_an_mdn_and_a_refused_mm_a_dsn_to_the_fax_sende
         .await
         .unwrap();
     let json = wait_for(10, "the MDN", || outbox(&dir.join("reports")).pop()).await;
-    let envelope: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let envelope = envelope_of(&json);
     assert_eq!(
         (envelope["mail_from"].as_str(), envelope["rcpt_to"][0].as_str()),
         (Some(""), Some("fax-user@onramp.test"))
@@ -713,8 +672,7 @@ async fn mmsc_read_report_becomes_an_mdn_and_a_refused_mm_a_dsn_to_the_fax_sende
             .unwrap();
     smtp.send_raw(&refused, fax.as_bytes()).await.unwrap();
     let json = wait_for(15, "the DSN", || outbox(&dir.join("reports")).pop()).await;
-    let envelope: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let envelope = envelope_of(&json);
     assert_eq!(
         (envelope["mail_from"].as_str(), envelope["rcpt_to"][0].as_str()),
         (Some(""), Some(onramp))

@@ -415,3 +415,22 @@ next_hop = "file:{d}/voicemail"
         d = dir.display()
     )
 }
+
+/// A gateway under test: `config_text`'s configuration in `tmpdir(name)`, an in-test sink as
+/// its MMSC, these converters.
+pub async fn gateway(
+    name: &str,
+    converters: Converters,
+) -> (PathBuf, Sink, mm3gw::gateway::service::Running) {
+    let sink = start_sink().await;
+    let dir = tmpdir(name);
+    let config =
+        mm3gw::config::Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap();
+    let gw = mm3gw::gateway::service::start(config, converters).await.unwrap();
+    (dir, sink, gw)
+}
+
+/// The envelope (`<id>.json`) a folder next hop wrote beside a message.
+pub fn envelope_of(json: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap()
+}

@@ -43,6 +43,20 @@ fn fake_fax() -> Converters {
     c
 }
 
+/// The usual setup: the test configuration and key, with these converters.
+fn fixture(conv: Converters) -> (Config, Converters, Keys) {
+    (config(), conv, Keys::new(KEY, None, "mm3gw.example.net"))
+}
+
+fn no_envid(_: &str) -> Option<String> {
+    None
+}
+
+/// A processing context at `now` that knows no ENVIDs.
+fn test_ctx<'a>(cfg: &'a Config, conv: &'a Converters, keys: &'a Keys, now: u64) -> Ctx<'a> {
+    Ctx { config: cfg, converters: conv, keys, now, envid_lookup: &no_envid }
+}
+
 fn inbound(rcpt: &str, mail_from: &str) -> Entry {
     Entry {
         id: "0000000001-00000000000000aa".into(),
@@ -76,15 +90,8 @@ fn text(m: &NewMessage) -> String {
 
 #[test]
 fn forward_req_to_a_fax_route_is_converted_acknowledged_and_tokenised() {
-    let (cfg, conv) = (config(), fake_fax());
-    let keys = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx = Ctx {
-        config: &cfg,
-        converters: &conv,
-        keys: &keys,
-        now: 1_704_103_260,
-        envid_lookup: &|_| None,
-    };
+    let (cfg, conv, keys) = fixture(fake_fax());
+    let ctx = test_ctx(&cfg, &conv, &keys, 1_704_103_260);
     let e = inbound(
         "FAX=+12125550100@mm3gw.example.net",
         "+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs",
@@ -132,13 +139,7 @@ fn forward_req_to_a_fax_route_is_converted_acknowledged_and_tokenised() {
     );
     assert!(dsn.contains(&mid));
     let other_instance = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx2 = Ctx {
-        config: &cfg,
-        converters: &conv,
-        keys: &other_instance,
-        now: 1_704_103_300,
-        envid_lookup: &|_| None,
-    };
+    let ctx2 = test_ctx(&cfg, &conv, &other_instance, 1_704_103_300);
     let plan =
         process(&inbound("+4917012345/TYPE=PLMN@mm3gw.example.net", ""), dsn.as_bytes(), &ctx2);
     assert_eq!(plan.messages.len(), 1, "{:?}", plan.events);
@@ -169,15 +170,8 @@ fn forward_req_to_a_fax_route_is_converted_acknowledged_and_tokenised() {
 
 #[test]
 fn unconvertible_mm_gets_an_error_res_and_an_unrecognised_dr() {
-    let (cfg, conv) = (config(), fake_fax());
-    let keys = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx = Ctx {
-        config: &cfg,
-        converters: &conv,
-        keys: &keys,
-        now: 1_704_103_260,
-        envid_lookup: &|_| None,
-    };
+    let (cfg, conv, keys) = fixture(fake_fax());
+    let ctx = test_ctx(&cfg, &conv, &keys, 1_704_103_260);
     let body = String::from_utf8(sample("fwd-photo-text-smil"))
         .unwrap()
         .replace("Subject: Photo for the fax", "Subject: NOCONV!");
@@ -193,15 +187,8 @@ fn unconvertible_mm_gets_an_error_res_and_an_unrecognised_dr() {
 
 #[test]
 fn mdn_becomes_a_read_reply_and_res_from_the_mmsc_is_logged() {
-    let (cfg, conv) = (config(), fake_fax());
-    let keys = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx = Ctx {
-        config: &cfg,
-        converters: &conv,
-        keys: &keys,
-        now: 1_704_103_260,
-        envid_lookup: &|_| None,
-    };
+    let (cfg, conv, keys) = fixture(fake_fax());
+    let ctx = test_ctx(&cfg, &conv, &keys, 1_704_103_260);
     let token = Token {
         flags: Flags { delivery_report: false, rs_delivery_report: false, read_reply: true },
         time: 1,
@@ -238,10 +225,8 @@ fn mdn_becomes_a_read_reply_and_res_from_the_mmsc_is_logged() {
 
 #[test]
 fn missing_converter_holds_and_failure_reports_are_built() {
-    let cfg = config();
-    let keys = Keys::new(KEY, None, "mm3gw.example.net");
-    let none = Converters::default();
-    let ctx = Ctx { config: &cfg, converters: &none, keys: &keys, now: 1, envid_lookup: &|_| None };
+    let (cfg, none, keys) = fixture(Converters::default());
+    let ctx = test_ctx(&cfg, &none, &keys, 1);
     let plan = process(&inbound("FAX=+1@x.example", "a@b"), &sample("fwd-photo-text-smil"), &ctx);
     assert!(plan.hold.is_some() && plan.messages.is_empty());
 
@@ -267,15 +252,8 @@ fn missing_converter_holds_and_failure_reports_are_built() {
 
 #[test]
 fn hidden_senders_are_refused_and_expiry_bounds_retries() {
-    let (cfg, conv) = (config(), fake_fax());
-    let keys = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx = Ctx {
-        config: &cfg,
-        converters: &conv,
-        keys: &keys,
-        now: 1_704_103_260,
-        envid_lookup: &|_| None,
-    };
+    let (cfg, conv, keys) = fixture(fake_fax());
+    let ctx = test_ctx(&cfg, &conv, &keys, 1_704_103_260);
     let req = String::from_utf8(sample("fwd-photo-text-smil")).unwrap();
     let hidden = req
         .replace("X-Mms-Priority: High", "X-Mms-Priority: High\r\nX-Mms-Sender-Visibility: Hide");
@@ -301,8 +279,7 @@ fn hidden_senders_are_refused_and_expiry_bounds_retries() {
 
 #[test]
 fn a_dsn_with_only_the_envid_is_matched_where_the_envid_is_known() {
-    let (cfg, conv) = (config(), fake_fax());
-    let keys = Keys::new(KEY, None, "mm3gw.example.net");
+    let (cfg, conv, keys) = fixture(fake_fax());
     let token = Token {
         flags: Flags { delivery_report: true, rs_delivery_report: false, read_reply: false },
         time: 1,
@@ -330,9 +307,8 @@ fn a_dsn_with_only_the_envid_is_matched_where_the_envid_is_known() {
 
 #[test]
 fn mmsc_delivery_reports_about_mms_not_built_here_are_not_found() {
-    let (cfg, conv) = (config(), fake_fax());
-    let keys = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx = Ctx { config: &cfg, converters: &conv, keys: &keys, now: 5, envid_lookup: &|_| None };
+    let (cfg, conv, keys) = fixture(fake_fax());
+    let ctx = test_ctx(&cfg, &conv, &keys, 5);
     let plan = process(
         &inbound("system-user@mm3gw.example.net", "system-user@mms.example.net"),
         &sample("dr-req"),
@@ -344,15 +320,8 @@ fn mmsc_delivery_reports_about_mms_not_built_here_are_not_found() {
 
 #[test]
 fn builtin_fax_conversion_reports_what_it_left_out() {
-    let (cfg, conv) = (config(), Converters::builtin());
-    let keys = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx = Ctx {
-        config: &cfg,
-        converters: &conv,
-        keys: &keys,
-        now: 1_704_103_260,
-        envid_lookup: &|_| None,
-    };
+    let (cfg, conv, keys) = fixture(Converters::builtin());
+    let ctx = test_ctx(&cfg, &conv, &keys, 1_704_103_260);
     let e = inbound(
         "FAX=+12125550100@mm3gw.example.net",
         "+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs",
@@ -397,9 +366,8 @@ fn fake_fax_to_mm() -> Converters {
 
 #[test]
 fn a_read_report_about_an_mm_built_from_fax_becomes_an_mdn_to_disposition_notification_to() {
-    let (cfg, conv) = (config(), fake_fax_to_mm());
-    let keys = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx = Ctx { config: &cfg, converters: &conv, keys: &keys, now: 9, envid_lookup: &|_| None };
+    let (cfg, conv, keys) = fixture(fake_fax_to_mm());
+    let ctx = test_ctx(&cfg, &conv, &keys, 9);
     // The fax mail asks for an MDN; its envelope asks for DSNs on failure and delay.
     let fax = String::from_utf8(
         std::fs::read(format!("{}/samples/mail/fax-swaks.eml", env!("CARGO_MANIFEST_DIR")))
