@@ -200,6 +200,7 @@ mod raw {
         pub concurrency: Option<Spanned<i64>>,
         pub connect_timeout_s: Option<Spanned<i64>>,
         pub relay: Option<Spanned<String>>,
+        pub tls_ca: Option<Spanned<String>>,
     }
 
     #[derive(Deserialize, Default)]
@@ -331,6 +332,10 @@ pub struct Delivery {
     pub concurrency: usize,
     pub connect_timeout_s: u64,
     pub relay: NextHop,
+    /// Extra trusted CA certificates (PEM) for `smtps://` next hops, beside the built-in roots:
+    /// for next hops with a private CA.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_ca: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1134,6 +1139,7 @@ impl Config {
                 3600,
             )?,
             relay: next_hop(src, dl.relay, "delivery.relay", "file:outbox/reports")?,
+            tls_ca: dl.tls_ca.map(|p| PathBuf::from(p.into_inner())),
         };
 
         let m = raw.mmsc;

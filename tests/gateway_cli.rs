@@ -1,4 +1,6 @@
-//! The operator-facing subcommands of the binary: check-config, config, queue.
+//! The operator-facing subcommands of the binary: check-config, config, queue, and the README's
+//! example session against `mm3gw serve`.
+mod common;
 mod gateway_support;
 
 use std::process::Command;
@@ -70,6 +72,7 @@ fn queue_list_show_retry_drop() {
             next_hop: "smtp://127.0.0.1:9".into(),
             purpose: "mm4-res".into(),
             on_failure: None,
+            dsn_on_failure: None,
         },
         envelope: Envelope {
             mail_from: "system-user@gw".into(),
@@ -107,5 +110,95 @@ fn queue_list_show_retry_drop() {
     let (code, _, err) = mm3gw(&["queue", "--config", c, "drop", "../../etc"]);
     assert_eq!(code, 1);
     assert!(err.contains("not a spool id"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Ends the child it wraps (by its own handle, never by name).
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The README's example session ("Running the gateway"): `mm3gw serve` with the embedded
+/// default configuration, Python smtplib hands it an MM4_forward.REQ for a fax number and one
+/// for a voice mailbox, and the converted T.37 fax mail and VPIM message appear under
+/// `outbox/` beside the MM4_forward.RES. The one change from the README: the default's fixed
+/// ports (2525, 9125) become free ones, so the test runs beside other servers; the rest is
+/// `mm3gw config`'s output (the embedded default) as it is, run from an empty folder.
+#[test]
+fn readme_session_serve_with_the_default_config_converts_into_outbox() {
+    if !common::require_tool("python3", "--version") {
+        return;
+    }
+    let dir = tmpdir("cli-readme");
+    let free = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let (smtp, http) = (free(), free());
+    let (code, default, _) = mm3gw(&["config"]);
+    assert_eq!(code, 0);
+    let cfg = default
+        .replace("\"127.0.0.1:2525\"", &format!("\"{smtp}\""))
+        .replace("\"127.0.0.1:9125\"", &format!("\"{http}\""));
+    assert!(cfg.contains(&smtp.to_string()) && cfg.contains(&http.to_string()), "{cfg}");
+    std::fs::write(dir.join("gw.toml"), cfg).unwrap();
+    let _server = Child(
+        Command::new(env!("CARGO_BIN_EXE_mm3gw"))
+            .args(["serve", "--config", "gw.toml"])
+            .current_dir(&dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let start = std::time::Instant::now();
+    while std::net::TcpStream::connect(smtp).is_err() {
+        assert!(start.elapsed().as_secs() < 30, "mm3gw serve did not listen");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let samples = common::root().join("samples/inspect");
+    for (rcpt, sample) in [
+        ("FAX=+12125550100@fax.localhost", "fwd-photo-text-smil"),
+        ("+12125550100@voicemail.localhost", "fwd-amr-voice-note"),
+    ] {
+        let script = format!(
+            "import smtplib; smtplib.SMTP(\"127.0.0.1\", {}).sendmail(\"+4917012345/TYPE=PLMN@mms.localhost\", [\"{rcpt}\"], open(\"{}\", \"rb\").read())",
+            smtp.port(),
+            samples.join(sample).join("input.eml").display()
+        );
+        let out = Command::new("python3").args(["-c", &script]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let emls = |sub: &str| -> Vec<String> {
+        std::fs::read_dir(dir.join("outbox").join(sub))
+            .map(|r| {
+                r.flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                    .filter_map(|p| std::fs::read_to_string(p).ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let start = std::time::Instant::now();
+    while emls("fax").is_empty() || emls("voicemail").is_empty() || emls("mmsc").len() < 2 {
+        assert!(start.elapsed().as_secs() < 60, "nothing converted into outbox/");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let fax = &emls("fax")[0];
+    assert!(fax.contains("Content-Type: image/tiff") && fax.contains("Subject: Photo for the fax"));
+    assert!(fax.contains("To: FAX=+12125550100@offramp.localhost"), "{fax}");
+    let vpim = &emls("voicemail")[0];
+    assert!(vpim.contains("multipart/voice-message") && vpim.contains("audio/32kadpcm"));
+    assert!(emls("mmsc").iter().all(|r| r.contains("X-Mms-Request-Status-Code: Ok")));
+    let list = Command::new(env!("CARGO_BIN_EXE_mm3gw"))
+        .args(["queue", "--config", "gw.toml", "list"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(list.status.success(), "{}", String::from_utf8_lossy(&list.stderr));
+    drop(_server);
     let _ = std::fs::remove_dir_all(&dir);
 }

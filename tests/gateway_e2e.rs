@@ -38,8 +38,7 @@ async fn mm4_to_fax_res_dsn_to_delivery_report_across_instances_and_forged_token
         .unwrap();
     assert_eq!(r.code().to_string(), "250");
     let json = wait_for(10, "the fax in the outbox", || outbox(&dir.join("a/fax")).pop()).await;
-    let envelope: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let envelope = envelope_of(&json);
     assert_eq!(envelope["rcpt_to"][0], "FAX=+12125550100@fax.test");
     assert_eq!(envelope["mail_from"], "+4917012345@mm3gw.test");
     assert_eq!(envelope["ret"], "HDRS");
@@ -233,8 +232,7 @@ async fn fax_mail_to_an_mms_user_goes_to_the_mmsc_and_its_res_is_matched() {
         .unwrap();
     let dsn_json =
         wait_for(10, "the DSN to the onramp sender", || outbox(&dir.join("reports")).pop()).await;
-    let envelope: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&dsn_json).unwrap()).unwrap();
+    let envelope = envelope_of(&dsn_json);
     assert_eq!(
         (envelope["mail_from"].as_str(), envelope["rcpt_to"][0].as_str()),
         (Some(""), Some("FAX=+12125550100@onramp.test"))
@@ -266,14 +264,7 @@ async fn fax_mail_to_an_mms_user_goes_to_the_mmsc_and_its_res_is_matched() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_spool_that_cannot_be_written_answers_451_never_250() {
-    let sink = start_sink().await;
-    let dir = tmpdir("e2e-disk");
-    let gw = service::start(
-        Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap(),
-        fake_fax(),
-    )
-    .await
-    .unwrap();
+    let (dir, _sink, gw) = gateway("e2e-disk", fake_fax()).await;
     let smtp = client(gw.smtp[0].port());
     // Break the spool: its tmp/ becomes a file, so no temp file can be created (works as root too).
     let tmp = dir.join("spool/tmp");
@@ -378,14 +369,7 @@ async fn a_full_spool_answers_452() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mm4_to_voicemail_then_its_mdn_becomes_a_read_reply_report() {
-    let sink = start_sink().await;
-    let dir = tmpdir("e2e-vpim");
-    let gw = service::start(
-        Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap(),
-        fake_fax_and_vpim(),
-    )
-    .await
-    .unwrap();
+    let (dir, sink, gw) = gateway("e2e-vpim", fake_fax_and_vpim()).await;
     let smtp = client(gw.smtp[0].port());
     let req = String::from_utf8(sample("fwd-photo-text-smil"))
         .unwrap()
@@ -399,8 +383,7 @@ async fn mm4_to_voicemail_then_its_mdn_becomes_a_read_reply_report() {
     let json = wait_for(10, "the VPIM message", || outbox(&dir.join("voicemail")).pop()).await;
     let vpim = std::fs::read_to_string(json.with_extension("eml")).unwrap();
     let mid = vpim.lines().find_map(|l| l.strip_prefix("Message-ID: ")).unwrap().to_owned();
-    let envelope: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let envelope = envelope_of(&json);
     assert_eq!(envelope["mail_from"], "+4917012345@mm3gw.test");
 
     // The voicemail platform's MDN (displayed) names the original Message-ID.
@@ -426,14 +409,7 @@ async fn mm4_to_voicemail_then_its_mdn_becomes_a_read_reply_report() {
 async fn shutdown_finishes_a_message_in_flight_then_answers_421() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    let sink = start_sink().await;
-    let dir = tmpdir("e2e-shutdown");
-    let gw = service::start(
-        Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap(),
-        fake_fax(),
-    )
-    .await
-    .unwrap();
+    let (dir, _sink, gw) = gateway("e2e-shutdown", fake_fax()).await;
     let addr = gw.smtp[0];
     let idle = tokio::net::TcpStream::connect(addr).await.unwrap();
     let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
@@ -566,14 +542,7 @@ async fn a_fax_that_cannot_be_delivered_in_its_lifetime_becomes_an_expired_repor
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn builtin_conversions_both_ways() {
     use mm3gw::gateway::convert::Converters;
-    let sink = start_sink().await;
-    let dir = tmpdir("e2e-builtin-voice");
-    let gw = service::start(
-        Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap(),
-        Converters::builtin(),
-    )
-    .await
-    .unwrap();
+    let (dir, sink, gw) = gateway("e2e-builtin-voice", Converters::builtin()).await;
     let smtp = client(gw.smtp[0].port());
     smtp.send_raw(
         &env(Some("+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs"), "+12125550100@voicemail.test"),
@@ -582,8 +551,7 @@ async fn builtin_conversions_both_ways() {
     .await
     .unwrap();
     let json = wait_for(10, "the VPIM message", || outbox(&dir.join("voicemail")).pop()).await;
-    let envelope: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let envelope = envelope_of(&json);
     assert_eq!(envelope["rcpt_to"][0], "+12125550100@vm.test");
     assert_eq!(envelope["mail_from"], "+4917012345@mm3gw.test");
     let vpim = std::fs::read_to_string(json.with_extension("eml")).unwrap();
@@ -643,12 +611,185 @@ async fn builtin_conversions_both_ways() {
     .await
     .unwrap();
     let json = wait_for(10, "the fax mail", || outbox(&dir.join("fax")).pop()).await;
-    let envelope: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let envelope = envelope_of(&json);
     assert_eq!(envelope["rcpt_to"][0], "FAX=+12125550100@offramp.test");
     let fax = std::fs::read_to_string(json.with_extension("eml")).unwrap();
     assert!(fax.contains("Content-Type: image/tiff"), "{fax}");
     assert!(fax.contains("Subject: Photo for the fax"), "{fax}");
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The report flows back to fax senders, with the built-in conversions: the MMSC's read report
+/// about an MM built from a fax mail becomes an MDN to its Disposition-Notification-To, and an
+/// MM the MMSC refuses becomes a DSN (failed) to the onramp's return path.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mmsc_read_report_becomes_an_mdn_and_a_refused_mm_a_dsn_to_the_fax_sender() {
+    use mm3gw::gateway::convert::Converters;
+    let (dir, sink, gw) = gateway("e2e-back-to-fax", Converters::builtin()).await;
+    let smtp = client(gw.smtp[0].port());
+    let fax = String::from_utf8(
+        std::fs::read(common::root().join("samples/mail/fax-swaks.eml")).unwrap(),
+    )
+    .unwrap()
+    .replacen("Subject:", "Disposition-Notification-To: <fax-user@onramp.test>\r\nSubject:", 1);
+    let onramp = "FAX=+12125550100@onramp.test";
+    smtp.send_raw(&env(Some(onramp), "+4917012345@mms.test"), fax.as_bytes()).await.unwrap();
+    let req = wait_for(10, "the MM4_forward.REQ", || sink.messages().into_iter().next()).await;
+    let mm_id = req
+        .text()
+        .lines()
+        .find_map(|l| l.strip_prefix("X-Mms-Message-ID: ").map(str::to_owned))
+        .unwrap();
+    let rr = format!(
+        "X-Mms-3GPP-MMS-Version: 6.16.0\r\nX-Mms-Message-Type: MM4_read_reply_report.REQ\r\n\
+         X-Mms-Transaction-ID: rr-1\r\nX-Mms-Message-ID: {mm_id}\r\nX-Mms-Read-Status: Read\r\n\
+         From: +4917012345/TYPE=PLMN\r\nTo: +12125550100/TYPE=PLMN\r\n\
+         Date: Mon, 01 Jan 2024 10:00:00 +0000\r\n\r\n"
+    );
+    smtp.send_raw(&env(Some("system-user@mms.test"), "system-user@mm3gw.test"), rr.as_bytes())
+        .await
+        .unwrap();
+    let json = wait_for(10, "the MDN", || outbox(&dir.join("reports")).pop()).await;
+    let envelope = envelope_of(&json);
+    assert_eq!(
+        (envelope["mail_from"].as_str(), envelope["rcpt_to"][0].as_str()),
+        (Some(""), Some("fax-user@onramp.test"))
+    );
+    let mdn = std::fs::read_to_string(json.with_extension("eml")).unwrap();
+    for h in [
+        "report-type=disposition-notification",
+        "Disposition: manual-action/MDN-sent-automatically; displayed",
+        "Original-Message-ID: <swaks-1@example.net>",
+        "Final-Recipient: rfc822; +4917012345@mm3gw.test",
+    ] {
+        assert!(mdn.contains(h), "{h} missing:\n{mdn}");
+    }
+    std::fs::remove_file(&json).unwrap();
+
+    // The MMSC refuses the recipient (550): the onramp's sender gets a DSN `failed` naming the
+    // fax mail's Message-ID.
+    let refused =
+        Envelope::new(Some(onramp.parse().unwrap()), vec!["reject-me@mms.test".parse().unwrap()])
+            .unwrap();
+    smtp.send_raw(&refused, fax.as_bytes()).await.unwrap();
+    let json = wait_for(15, "the DSN", || outbox(&dir.join("reports")).pop()).await;
+    let envelope = envelope_of(&json);
+    assert_eq!(
+        (envelope["mail_from"].as_str(), envelope["rcpt_to"][0].as_str()),
+        (Some(""), Some(onramp))
+    );
+    let dsn = std::fs::read_to_string(json.with_extension("eml")).unwrap();
+    for h in [
+        "report-type=delivery-status",
+        "Final-Recipient: rfc822; reject-me@mms.test",
+        "Action: failed",
+        "Status: 5.0.0",
+        "Message-ID: <swaks-1@example.net>",
+    ] {
+        assert!(dsn.contains(h), "{h} missing:\n{dsn}");
+    }
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `mm3gw queue retry ID` (another process) on a message deferred for an hour: the running
+/// server picks it up at its next spool rescan (every 15 s) and delivers it now.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queue_retry_from_the_cli_is_picked_up_by_the_running_server() {
+    let dir = tmpdir("e2e-retry");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let cfg = config_text(&dir, port, "")
+        .replace("retry_min_s = 1", "retry_min_s = 3000")
+        .replace("retry_max_s = 2", "retry_max_s = 3600");
+    let cfg_path = dir.join("gw.toml");
+    std::fs::write(&cfg_path, &cfg).unwrap();
+    let gw = service::start(Config::from_toml(&cfg, "t.toml").unwrap(), fake_fax()).await.unwrap();
+    client(gw.smtp[0].port())
+        .send_raw(
+            &env(Some("+4917012345/TYPE=PLMN@mms.test"), "FAX=+12125550100@fax.test"),
+            &sample("fwd-photo-text-smil"),
+        )
+        .await
+        .unwrap();
+    let id = wait_for(10, "the RES deferred", || {
+        let spool = mm3gw::gateway::spool::Spool::open(dir.join("spool")).ok()?;
+        let ids = spool.ids().ok()?;
+        ids.iter().filter_map(|i| spool.entry(i).ok()).find(|e| e.attempts > 0).map(|e| e.id)
+    })
+    .await;
+    let sink = start_sink_on(port).await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mm3gw"))
+        .args(["queue", "--config"])
+        .arg(&cfg_path)
+        .args(["retry", &id])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let res =
+        wait_for(40, "the RES after queue retry", || sink.messages().into_iter().next()).await;
+    assert!(res.text().contains("X-Mms-Message-Type: MM4_forward.RES"));
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `smtps://` next hops: implicit TLS with the certificate verified. A server whose certificate
+/// no trusted CA signed gets nothing (the message waits, the error names the certificate); with
+/// its CA in `delivery.tls_ca` the message goes over TLS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtps_next_hop_verifies_the_certificate() {
+    let dir = tmpdir("e2e-smtps");
+    if !common::require_tool("openssl", "version") {
+        return;
+    }
+    assert!(private_ca(&dir));
+    let acceptor =
+        mm3gw::gateway::server::load_tls(&dir.join("cert.pem"), &dir.join("key.pem")).unwrap();
+    let sink = start_smtps_sink(acceptor).await;
+    let hop = format!("smtps://localhost:{}", sink.addr.port());
+    let text = |extra: &str| {
+        config_text(&dir, sink.addr, "")
+            .replace(
+                &format!("next_hop = \"file:{}/fax\"", dir.display()),
+                &format!("next_hop = \"{hop}\""),
+            )
+            .replace("[mmsc]", &format!("{extra}\n[mmsc]"))
+    };
+    let send = |port: u16| async move {
+        client(port)
+            .send_raw(
+                &env(Some("+4917012345/TYPE=PLMN@mms.test"), "FAX=+12125550100@fax.test"),
+                &String::from_utf8(sample("fwd-photo-text-smil"))
+                    .unwrap()
+                    .replace("X-Mms-Ack-Request: Yes", "X-Mms-Ack-Request: No")
+                    .into_bytes(),
+            )
+            .await
+            .unwrap();
+    };
+
+    // Not trusted: deferred with a certificate error, nothing received.
+    let gw =
+        service::start(Config::from_toml(&text(""), "t.toml").unwrap(), fake_fax()).await.unwrap();
+    send(gw.smtp[0].port()).await;
+    let err = wait_for(10, "the fax deferred", || {
+        let spool = mm3gw::gateway::spool::Spool::open(dir.join("spool")).ok()?;
+        let ids = spool.ids().ok()?;
+        ids.iter().filter_map(|i| spool.entry(i).ok()).find_map(|e| e.last_error)
+    })
+    .await;
+    assert!(err.to_ascii_lowercase().contains("certificate"), "{err}");
+    assert_eq!(sink.count(), 0);
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(dir.join("spool"));
+
+    // Its CA configured: delivered over TLS.
+    let ca = format!("tls_ca = \"{}\"", dir.join("ca.pem").display());
+    let gw =
+        service::start(Config::from_toml(&text(&ca), "t.toml").unwrap(), fake_fax()).await.unwrap();
+    send(gw.smtp[0].port()).await;
+    let fax = wait_for(10, "the fax over smtps", || sink.messages().into_iter().next()).await;
+    assert!(fax.tls && fax.rcpt_to == ["FAX=+12125550100@fax.test"], "{fax:?}");
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

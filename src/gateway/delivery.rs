@@ -97,6 +97,8 @@ pub struct ClientSettings {
     /// Our EHLO name.
     pub hostname: String,
     pub timeout: Duration,
+    /// `delivery.tls_ca` as read at start (PEM), trusted for `smtps://` beside the built-in roots.
+    pub tls_ca: Option<std::sync::Arc<Vec<u8>>>,
 }
 
 /// Delivers one message; `Ok` carries the server's final reply (or the file path).
@@ -167,8 +169,13 @@ async fn deliver_smtp(
 ) -> Result<String, DeliveryError> {
     let hello = ClientId::Domain(client.hostname.clone());
     let tls = |verify: bool| {
-        TlsParameters::builder(host.to_owned())
-            .dangerous_accept_invalid_certs(!verify)
+        let mut b = TlsParameters::builder(host.to_owned());
+        if verify && let Some(pem) = &client.tls_ca {
+            let ca = lettre::transport::smtp::client::Certificate::from_pem(pem)
+                .map_err(|e| DeliveryError::permanent(format!("delivery.tls_ca: {e}")))?;
+            b = b.add_root_certificate(ca);
+        }
+        b.dangerous_accept_invalid_certs(!verify)
             .dangerous_accept_invalid_hostnames(!verify)
             .build_rustls()
             .map_err(|e| DeliveryError::permanent(format!("TLS setup for {host}: {e}")))

@@ -31,6 +31,7 @@ pub mod service;
 pub mod session;
 pub mod spool;
 pub mod token;
+pub mod workers;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

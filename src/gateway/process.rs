@@ -25,7 +25,7 @@ use crate::mm::{
 
 use super::convert::{ConvertError, Converters, Direction, SpooledMessage, Target as ConvTarget};
 use super::router::{self, Target, Verdict};
-use super::spool::{Entry, Envelope, FailureReport, Rcpt};
+use super::spool::{DsnFailure, Entry, Envelope, FailureReport, Rcpt};
 use super::token::{Flags, Keys, Token, TokenError};
 
 /// Everything `process` needs besides the message.
@@ -49,6 +49,8 @@ pub struct NewMessage {
     /// `fax`, `vpim`, `ivm`, `mm4-forward`, `mm4-res`, `mm4-delivery-report`, `mm4-read-reply`.
     pub purpose: String,
     pub on_failure: Option<FailureReport>,
+    /// The DSN to the fax/voice sender if this MM toward the MMSC fails or is delayed.
+    pub dsn_on_failure: Option<DsnFailure>,
     /// Stop retrying earlier than the delivery lifetime (the MM's X-Mms-Expiry), Unix seconds.
     pub expires: Option<u64>,
 }
@@ -237,6 +239,7 @@ fn mm4_message(mm: Mm4, env: crate::mm::Envelope, hop: &NextHop, purpose: &str) 
         next_hop: hop.clone(),
         purpose: purpose.to_owned(),
         on_failure: None,
+        dsn_on_failure: None,
         expires: None,
     }
 }
@@ -394,6 +397,7 @@ fn convert_to_route(
                     next_hop: route.next_hop.clone(),
                     purpose: route.convert.as_str().to_owned(),
                     on_failure,
+                    dsn_on_failure: None,
                     expires,
                 });
             }
@@ -468,18 +472,35 @@ fn convert_to_mmsc(entry: &Entry, body: &[u8], ctx: &Ctx<'_>, rcpts: &[String], 
         entry.envelope.rcpt_to.iter().any(|r| r.notify.as_deref().is_some_and(|n| n.contains(what)))
     };
     let never = entry.envelope.rcpt_to.iter().all(|r| r.notify.as_deref() == Some("NEVER"));
+    // RFC 3798: the sender asks for an MDN with Disposition-Notification-To; the token carries
+    // that address (and the read-reply flag) so the MMSC's read report can become the MDN.
+    let mdn_to = header_value(body, "disposition-notification-to").and_then(|v| addr_spec(&v));
+    let message_id = header_value(body, "message-id");
     let token = Token {
         flags: Flags {
             delivery_report: notify("SUCCESS"),
             rs_delivery_report: !never,
-            read_reply: false,
+            read_reply: mdn_to.is_some(),
         },
         time: ctx.now,
-        mm_id: header_value(body, "message-id").unwrap_or_default(),
+        mm_id: message_id.clone().unwrap_or_default(),
         originator: entry.envelope.mail_from.clone(),
-        originator_system: String::new(),
+        originator_system: mdn_to.unwrap_or_default(),
         recipient: String::new(),
     };
+    // The MM4 leg cannot carry the sender's DSN request: keep it for a failure or delay.
+    let first = entry.envelope.rcpt_to.iter().find(|r| rcpts.contains(&r.address));
+    let dsn_on_failure = (!never && !entry.envelope.mail_from.is_empty())
+        .then_some(first)
+        .flatten()
+        .map(|r| DsnFailure {
+            return_path: entry.envelope.mail_from.clone(),
+            recipient: r.address.clone(),
+            orcpt: r.orcpt.clone(),
+            envid: entry.envelope.envid.clone(),
+            message_id: message_id.clone(),
+            notify_delay: r.notify.as_deref().is_some_and(|n| n.contains("DELAY")),
+        });
     let mm_id = ctx.keys.message_id(&token);
     let sm = SpooledMessage {
         entry,
@@ -506,6 +527,7 @@ fn convert_to_mmsc(entry: &Entry, body: &[u8], ctx: &Ctx<'_>, rcpts: &[String], 
                         next_hop: ctx.config.mmsc.next_hop.clone(),
                         purpose: "mm4-forward".into(),
                         on_failure: None,
+                        dsn_on_failure: dsn_on_failure.clone(),
                         expires: None,
                     });
                 }
@@ -563,17 +585,24 @@ fn local(
                 plan.messages.push(mm4_message(res, env, &config.mmsc.next_hop, "mm4-res"));
             }
         }
-        Ok(mm)
-            if matches!(mm.message_type, MessageType::ReadReplyReq | MessageType::ForwardReq) =>
-        {
-            let (status, text) = if mm.message_type == MessageType::ForwardReq {
-                (RequestStatus::ServiceDenied, "the gateway's system address takes no MMs")
-            } else {
-                (
-                    RequestStatus::UnsupportedMessage,
-                    "read reports to fax and voicemail senders (MDNs) are not available in this build",
+        Ok(mm) if mm.message_type == MessageType::ReadReplyReq => {
+            let status = mmsc_read_reply(ctx, mm, stamps, plan);
+            if mm.elements.ack_request == Some(true)
+                && let Some((res, env)) = build::acknowledge(
+                    mm,
+                    Some(&entry.envelope.mail_from),
+                    status.clone(),
+                    None,
+                    &stamps.next(),
                 )
-            };
+            {
+                plan.events.push(Event::Acknowledged { status: status.to_string() });
+                plan.messages.push(mm4_message(res, env, &config.mmsc.next_hop, "mm4-res"));
+            }
+        }
+        Ok(mm) if mm.message_type == MessageType::ForwardReq => {
+            let (status, text) =
+                (RequestStatus::ServiceDenied, "the gateway's system address takes no MMs");
             plan.events.push(Event::Dropped {
                 reason: format!("{} to the system address: {text}", mm.message_type),
             });
@@ -636,44 +665,102 @@ fn mmsc_delivery_report(
         return RequestStatus::Ok;
     }
     let config = ctx.config;
-    let about = match mm.elements.from.as_ref().and_then(|f| f.address.as_ref()) {
-        Some(MmsAddress::Plmn(n)) => format!("{n}@{}", config.server.hostname),
-        Some(MmsAddress::Email(a)) => a.clone(),
-        _ => config.system_address(),
-    };
-    let stamp = stamps.next();
-    let at = mm.elements.date.as_ref().and_then(|d| d.unix).unwrap_or(ctx.now as i64);
-    let report = crate::mail::dsn::DsnReport {
-        head: crate::mail::Head::new(
-            crate::mail::Mailbox::new(&about),
-            ctx.now as i64,
-            stamp.message_id.clone(),
-        ),
+    let about = report_sender(mm, config);
+    let dsn = Dsn {
         return_path: token.originator.clone(),
-        reporting_mta: config.server.hostname.clone(),
-        dsn_gateway: Some(config.server.hostname.clone()),
-        original_envelope_id: None,
-        arrival_date: None,
-        recipients: vec![crate::mail::dsn::DsnRecipient {
-            original_recipient: None,
-            final_recipient: about.clone(),
-            action,
-            status: code,
-            diagnostic_code: Some(format!("X-MM4; {status}")),
-            last_attempt_date: Some(at),
-        }],
+        final_recipient: about,
+        original_recipient: None,
+        envid: None,
+        action,
+        code,
+        diagnostic: format!("X-MM4; {status}"),
         human_text: mm
             .elements
             .status_text
             .clone()
             .unwrap_or_else(|| format!("The MMS relay reports the message as {status}.")),
-        original_headers: (!token.mm_id.is_empty())
-            .then(|| format!("Message-ID: {}\r\n", token.mm_id)),
+        original_message_id: (!token.mm_id.is_empty()).then(|| token.mm_id.clone()),
+        at: mm.elements.date.as_ref().and_then(|d| d.unix).unwrap_or(ctx.now as i64),
     };
-    match crate::mail::dsn::build(&report) {
+    match dsn_message(config, ctx.now, stamps.next().message_id, &dsn) {
+        Ok(m) => {
+            plan.events.push(Event::Report { kind: "dsn", status: status.to_string() });
+            plan.messages.push(m);
+            RequestStatus::Ok
+        }
+        Err(e) => {
+            plan.events.push(Event::Dropped { reason: format!("cannot build the DSN: {e}") });
+            RequestStatus::Unspecified
+        }
+    }
+}
+
+/// The MMS user a report from the MMSC is about, as a mail address at our domain.
+fn report_sender(mm: &Mm4, config: &Config) -> String {
+    match mm.elements.from.as_ref().and_then(|f| f.address.as_ref()) {
+        Some(MmsAddress::Plmn(n)) => format!("{n}@{}", config.server.hostname),
+        Some(MmsAddress::Email(a)) => a.clone(),
+        _ => config.system_address(),
+    }
+}
+
+/// An MM4_read_reply_report.REQ from the MMSC about an MM built here from a fax mail or voice
+/// message: an RFC 3798 MDN to the address its Disposition-Notification-To named (carried in
+/// the token), when it asked for one. Returns the status for the RR.RES.
+fn mmsc_read_reply(
+    ctx: &Ctx<'_>,
+    mm: &Mm4,
+    stamps: &mut Stamps<'_>,
+    plan: &mut Plan,
+) -> RequestStatus {
+    let id = mm.elements.message_id.as_ref().map(|i| i.key().to_owned()).unwrap_or_default();
+    let token = match ctx.keys.verify(&format!("<{id}>")) {
+        Ok(t) => t,
+        Err(e) => {
+            if !matches!(e, TokenError::NotAToken) {
+                plan.events.push(Event::TokenRefused { reason: e.to_string() });
+            }
+            plan.events.push(Event::Dropped {
+                reason: format!("read report for an MM not built here ({id})"),
+            });
+            return RequestStatus::MessageNotFound;
+        }
+    };
+    let Some(status) = mm.elements.read_status.clone() else {
+        return RequestStatus::MessageFormatCorrupt;
+    };
+    let Some(disposition) = crate::mail::mdn::disposition_for_read_status(&status) else {
+        plan.events.push(Event::ReportNotNeeded { reason: format!("read status {status}") });
+        return RequestStatus::Ok;
+    };
+    if !token.flags.read_reply || token.originator_system.is_empty() {
+        plan.events.push(Event::ReportNotNeeded {
+            reason: "the sender asked for no MDN (no Disposition-Notification-To)".into(),
+        });
+        return RequestStatus::Ok;
+    }
+    let config = ctx.config;
+    let about = report_sender(mm, config);
+    let report = crate::mail::mdn::MdnReport {
+        head: crate::mail::Head::new(
+            crate::mail::Mailbox::new(&about),
+            ctx.now as i64,
+            stamps.next().message_id,
+        ),
+        notification_to: token.originator_system.clone(),
+        reporting_ua: config.server.hostname.clone(),
+        mdn_gateway: Some(config.server.hostname.clone()),
+        original_recipient: None,
+        final_recipient: about,
+        original_message_id: (!token.mm_id.is_empty())
+            .then(|| token.mm_id.trim().trim_start_matches('<').trim_end_matches('>').to_owned()),
+        disposition,
+        human_text: format!("The MMS recipient's handset reports the message as {status}."),
+    };
+    match crate::mail::mdn::build(&report) {
         Ok(built) => {
             let env = built.envelope.envelope;
-            plan.events.push(Event::Report { kind: "dsn", status: status.to_string() });
+            plan.events.push(Event::Report { kind: "mdn", status: status.to_string() });
             plan.messages.push(NewMessage {
                 envelope: Envelope {
                     mail_from: env.mail_from,
@@ -683,17 +770,134 @@ fn mmsc_delivery_report(
                 },
                 body: built.bytes,
                 next_hop: config.delivery.relay.clone(),
-                purpose: "dsn".into(),
+                purpose: "mdn".into(),
                 on_failure: None,
+                dsn_on_failure: None,
                 expires: None,
             });
             RequestStatus::Ok
         }
         Err(e) => {
-            plan.events.push(Event::Dropped { reason: format!("cannot build the DSN: {e}") });
+            plan.events.push(Event::Dropped { reason: format!("cannot build the MDN: {e}") });
             RequestStatus::Unspecified
         }
     }
+}
+
+/// What one DSN to an external sender says.
+struct Dsn {
+    return_path: String,
+    final_recipient: String,
+    original_recipient: Option<String>,
+    envid: Option<String>,
+    action: crate::mail::dsn::Action,
+    code: crate::mail::dsn::StatusCode,
+    diagnostic: String,
+    human_text: String,
+    /// The reported message's Message-ID, returned as its headers.
+    original_message_id: Option<String>,
+    at: i64,
+}
+
+/// An RFC 3464 DSN (`MAIL FROM:<>`, `DSN-Gateway`) via `delivery.relay`.
+fn dsn_message(
+    config: &Config,
+    now: u64,
+    message_id: String,
+    d: &Dsn,
+) -> Result<NewMessage, crate::mail::dsn::Error> {
+    let report = crate::mail::dsn::DsnReport {
+        head: crate::mail::Head::new(
+            crate::mail::Mailbox::new(&d.final_recipient),
+            now as i64,
+            message_id,
+        ),
+        return_path: d.return_path.clone(),
+        reporting_mta: config.server.hostname.clone(),
+        dsn_gateway: Some(config.server.hostname.clone()),
+        original_envelope_id: d.envid.clone(),
+        arrival_date: None,
+        recipients: vec![crate::mail::dsn::DsnRecipient {
+            original_recipient: d.original_recipient.clone(),
+            final_recipient: d.final_recipient.clone(),
+            action: d.action.clone(),
+            status: d.code,
+            diagnostic_code: Some(d.diagnostic.clone()),
+            last_attempt_date: Some(d.at),
+        }],
+        human_text: d.human_text.clone(),
+        original_headers: d.original_message_id.as_ref().map(|m| format!("Message-ID: {m}\r\n")),
+    };
+    let built = crate::mail::dsn::build(&report)?;
+    let env = built.envelope.envelope;
+    Ok(NewMessage {
+        envelope: Envelope {
+            mail_from: env.mail_from,
+            rcpt_to: env.rcpt_to.into_iter().map(Rcpt::plain).collect(),
+            envid: None,
+            ret: None,
+        },
+        body: built.bytes,
+        next_hop: config.delivery.relay.clone(),
+        purpose: "dsn".into(),
+        on_failure: None,
+        dsn_on_failure: None,
+        expires: Some(now + config.delivery.lifetime_s),
+    })
+}
+
+/// Why a DSN goes to a fax or voice mail sender about the MM built from their message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DsnKind {
+    /// Deferred and still being retried (NOTIFY=DELAY).
+    Delayed,
+    /// Not delivered within its lifetime.
+    Expired,
+    /// Refused for good (5xx).
+    Rejected,
+}
+
+/// The DSN to a fax or voice mail sender whose MM toward the MMSC failed or is delayed.
+pub fn failure_dsn(
+    df: &DsnFailure,
+    kind: DsnKind,
+    text: &str,
+    config: &Config,
+    id: &str,
+    now: u64,
+) -> Option<NewMessage> {
+    use crate::mail::dsn::{Action, StatusCode};
+    let delayed = kind == DsnKind::Delayed;
+    let (action, code) = match kind {
+        DsnKind::Delayed => (Action::Delayed, StatusCode::new(4, 4, 7)),
+        DsnKind::Expired => (Action::Failed, StatusCode::new(5, 4, 7)),
+        DsnKind::Rejected => (Action::Failed, StatusCode::new(5, 0, 0)),
+    };
+    let original_recipient = df.orcpt.as_deref().map(|o| {
+        let addr = o.split_once(';').map_or(o, |(_, a)| a).trim();
+        crate::mail::envelope::xtext_decode(addr)
+    });
+    let d = Dsn {
+        return_path: df.return_path.clone(),
+        final_recipient: df.recipient.clone(),
+        original_recipient,
+        envid: df.envid.clone(),
+        action,
+        code,
+        diagnostic: format!("smtp; {text}"),
+        human_text: if delayed {
+            format!(
+                "The message to {} is delayed; delivery is still being tried.\r\n{text}",
+                df.recipient
+            )
+        } else {
+            format!("The message to {} could not be delivered.\r\n{text}", df.recipient)
+        },
+        original_message_id: df.message_id.clone(),
+        at: now as i64,
+    };
+    let message_id = format!("{id}.dsn@{}", config.server.hostname);
+    dsn_message(config, now, message_id, &d).ok()
 }
 
 /// The first value of a header field in a message's header section (unfolded lines only).
@@ -704,6 +908,16 @@ pub(crate) fn header_value(body: &[u8], name: &str) -> Option<String> {
         let (n, v) = l.split_once(':')?;
         n.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
     })
+}
+
+/// The address of a one-mailbox header value (`Name <a@b>` or `a@b`); `None` when empty.
+fn addr_spec(value: &str) -> Option<String> {
+    let v = match (value.rfind('<'), value.rfind('>')) {
+        (Some(i), Some(j)) if i < j => &value[i + 1..j],
+        _ => value,
+    };
+    let v = v.trim();
+    (!v.is_empty() && v.contains('@')).then(|| v.to_owned())
 }
 
 /// A DSN or MDN coming back (read with `mail::dsn` / `mail::mdn`): correlate by token, then

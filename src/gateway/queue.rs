@@ -1,5 +1,5 @@
-//! The scheduler: runs processing (on a bounded pool of blocking threads, off the async reactor)
-//! and deliveries (bounded concurrency) for every spooled entry when it is due, retries with
+//! The scheduler: runs processing (on the low-priority conversion threads of `workers`, off the
+//! async reactor) and deliveries (bounded concurrency) for every spooled entry when it is due, retries with
 //! backoff until the entry's lifetime, and resumes every entry after a restart.
 //!
 //! Due times live in memory (a min-heap, as in the legacy Stalwart queue) and on disk in each
@@ -18,10 +18,11 @@ use crate::mm::MmStatus;
 use super::convert::Converters;
 use super::delivery::{self, ClientSettings};
 use super::metrics::Metrics;
-use super::process::{self, Ctx, Event, NewMessage};
+use super::process::{self, Ctx, DsnKind, Event, NewMessage};
 use super::session::Message;
 use super::spool::{Entry, SentRecord, Spool, SpoolError, Stage};
 use super::token::Keys;
+use super::workers::Workers;
 
 /// How often the spool directory is rescanned for entries changed from outside.
 const RESCAN: Duration = Duration::from_secs(15);
@@ -36,6 +37,10 @@ pub struct Queue {
     state: Mutex<Schedule>,
     wake: Notify,
     workers: Arc<Semaphore>,
+    /// The threads conversions run on (as many as `workers` permits).
+    pool: Workers,
+    /// `delivery.tls_ca`, read once at start.
+    tls_ca: Option<Arc<Vec<u8>>>,
     deliveries: Arc<Semaphore>,
 }
 
@@ -54,9 +59,11 @@ impl Queue {
         converters: Converters,
         keys: Arc<Keys>,
         metrics: Metrics,
+        tls_ca: Option<Vec<u8>>,
     ) -> Arc<Queue> {
         let workers = Arc::new(Semaphore::new(config.server.workers.max(1)));
         let deliveries = Arc::new(Semaphore::new(config.delivery.concurrency.max(1)));
+        let pool = Workers::new(config.server.workers.max(1));
         Arc::new(Queue {
             config,
             spool,
@@ -65,6 +72,8 @@ impl Queue {
             metrics,
             state: Mutex::default(),
             wake: Notify::new(),
+            pool,
+            tls_ca: tls_ca.map(Arc::new),
             workers,
             deliveries,
         })
@@ -221,7 +230,11 @@ impl Queue {
     }
 
     async fn run_entry(self: &Arc<Self>, id: &str) {
-        let entry = match self.spool.entry(id) {
+        let (q, id2) = (self.clone(), id.to_owned());
+        let Ok(loaded) = tokio::task::spawn_blocking(move || q.spool.entry(&id2)).await else {
+            return;
+        };
+        let entry = match loaded {
             Ok(e) => e,
             Err(SpoolError::NotFound(_)) => return, // dropped meanwhile
             Err(e) => {
@@ -238,31 +251,45 @@ impl Queue {
         }
     }
 
-    async fn process_entry(self: &Arc<Self>, mut entry: Entry) {
+    async fn process_entry(self: &Arc<Self>, entry: Entry) {
         let Ok(_permit) = self.workers.clone().acquire_owned().await else { return };
         let q = self.clone();
         let e2 = entry.clone();
-        let result = tokio::task::spawn_blocking(move || {
-            let body = q.spool.body(&e2)?;
-            let started = Instant::now();
-            let lookup = |e: &str| q.spool.lookup_envid(e);
-            let ctx = Ctx {
-                config: &q.config,
-                converters: &q.converters,
-                keys: &q.keys,
-                now: super::now(),
-                envid_lookup: &lookup,
-            };
-            let plan = process::process(&e2, &body, &ctx);
-            q.metrics.conversion_seconds.observe(started.elapsed().as_secs_f64());
-            if plan.hold.is_none() {
-                for m in &plan.messages {
-                    q.store_outbound(&e2, m.clone())?;
+        let result = self
+            .pool
+            .run(move || {
+                let body = q.spool.body(&e2)?;
+                let started = Instant::now();
+                let lookup = |e: &str| q.spool.lookup_envid(e);
+                let ctx = Ctx {
+                    config: &q.config,
+                    converters: &q.converters,
+                    keys: &q.keys,
+                    now: super::now(),
+                    envid_lookup: &lookup,
+                };
+                let plan = process::process(&e2, &body, &ctx);
+                q.metrics.conversion_seconds.observe(started.elapsed().as_secs_f64());
+                if plan.hold.is_none() {
+                    for m in &plan.messages {
+                        q.store_outbound(&e2, m.clone())?;
+                    }
                 }
-            }
-            Ok::<_, SpoolError>(plan)
-        })
-        .await;
+                Ok::<_, SpoolError>(plan)
+            })
+            .await;
+        // The bookkeeping writes (fsyncs) off the reactor, like the conversion itself.
+        let q = self.clone();
+        let _ = tokio::task::spawn_blocking(move || q.finish_processing(entry, result)).await;
+    }
+
+    /// After processing (blocking): finish the inbound entry once its plan is durable, or keep
+    /// it (retry later on disk trouble, held otherwise).
+    fn finish_processing(
+        &self,
+        mut entry: Entry,
+        result: Result<Result<process::Plan, SpoolError>, super::workers::WorkerError>,
+    ) {
         let plan = match result {
             Ok(Ok(p)) => p,
             Ok(Err(e @ SpoolError::Io { .. })) => {
@@ -313,6 +340,7 @@ impl Queue {
             next_hop: m.next_hop.to_string(),
             purpose: m.purpose,
             on_failure: m.on_failure,
+            dsn_on_failure: m.dsn_on_failure.map(Box::new),
         };
         // Its own expiry when it has one (the MM's X-Mms-Expiry, a failure report's fresh
         // lifetime), else the lifetime of what it was built from.
@@ -331,38 +359,65 @@ impl Queue {
         Ok(id)
     }
 
-    async fn deliver_entry(self: &Arc<Self>, mut entry: Entry) {
+    /// Delivers one outbound entry. Its disk work (reading the body; afterwards removing the
+    /// entry, records and reports, each with fsyncs) runs on blocking threads: on the reactor
+    /// an fsync would hold up every SMTP session's 250 behind it.
+    async fn deliver_entry(self: &Arc<Self>, entry: Entry) {
         let Ok(_permit) = self.deliveries.clone().acquire_owned().await else { return };
-        let Stage::Outbound { next_hop, purpose, on_failure } = entry.stage.clone() else { return };
-        let body = match self.spool.body(&entry) {
-            Ok(b) => b,
-            Err(e) => {
-                tracing::error!(context = "queue", event = "unreadable", id = %entry.id, error = %e);
-                self.hold(&mut entry, format!("message file unreadable: {e}"));
-                return;
+        let Stage::Outbound { next_hop, .. } = &entry.stage else { return };
+        let hop = NextHop::parse(next_hop).map_err(|e| format!("bad next hop {next_hop}: {e}"));
+        let q = self.clone();
+        let loaded = tokio::task::spawn_blocking(move || {
+            let mut entry = entry;
+            let hop = match hop {
+                Ok(h) => h,
+                Err(why) => {
+                    q.hold(&mut entry, why);
+                    return None;
+                }
+            };
+            match q.spool.body(&entry) {
+                Ok(b) => Some((entry, hop, b)),
+                Err(e) => {
+                    tracing::error!(context = "queue", event = "unreadable", id = %entry.id, error = %e);
+                    q.hold(&mut entry, format!("message file unreadable: {e}"));
+                    None
+                }
             }
-        };
-        let hop = match NextHop::parse(&next_hop) {
-            Ok(h) => h,
-            Err(e) => {
-                self.hold(&mut entry, format!("bad next hop {next_hop}: {e}"));
-                return;
-            }
-        };
+        })
+        .await;
+        let Ok(Some((entry, hop, body))) = loaded else { return };
         let client = ClientSettings {
             hostname: self.config.server.hostname.clone(),
             timeout: Duration::from_secs(self.config.delivery.connect_timeout_s),
+            tls_ca: self.tls_ca.clone(),
         };
         let result = delivery::deliver(&hop, &entry.id, &entry.envelope, &body, &client).await;
+        let q = self.clone();
+        let _ = tokio::task::spawn_blocking(move || q.settle(entry, &body, result)).await;
+    }
+
+    /// After a delivery attempt (blocking): remove the entry, or reschedule it, or report its
+    /// failure, each durably.
+    fn settle(
+        &self,
+        mut entry: Entry,
+        body: &[u8],
+        result: Result<String, delivery::DeliveryError>,
+    ) {
+        let Stage::Outbound { next_hop, purpose, on_failure, dsn_on_failure } = entry.stage.clone()
+        else {
+            return;
+        };
         let now = super::now();
         let purpose_label = Metrics::label("purpose", &purpose);
         match result {
             Ok(reply) => {
                 if purpose.starts_with("mm4-") && purpose != "mm4-res" {
-                    self.remember_request(&entry, &purpose, &body, now);
+                    self.remember_request(&entry, &purpose, body, now);
                 }
                 if let Some(envid) = &entry.envelope.envid
-                    && let Some(mid) = process::header_value(&body, "message-id")
+                    && let Some(mid) = process::header_value(body, "message-id")
                 {
                     self.spool.record_envid(envid, &mid, now);
                 }
@@ -386,6 +441,23 @@ impl Queue {
                 if let Err(se) = self.spool.update(&entry) {
                     tracing::error!(context = "queue", event = "update-failed", id = %entry.id, error = %se);
                 }
+                // NOTIFY=DELAY: the fax/voice sender hears once, at the first deferral.
+                if entry.attempts == 1
+                    && let Some(df) = dsn_on_failure.as_deref().filter(|d| d.notify_delay)
+                {
+                    self.spool_report(
+                        &entry,
+                        process::failure_dsn(
+                            df,
+                            DsnKind::Delayed,
+                            &e.to_string(),
+                            &self.config,
+                            &entry.id,
+                            now,
+                        ),
+                        "dsn",
+                    );
+                }
                 tracing::warn!(context = "delivery", event = "deferred", id = %entry.id, purpose = %purpose, next_hop = %next_hop, attempts = entry.attempts, retry_in_s = entry.next_attempt - now, error = %e);
                 self.schedule(&entry.id, entry.next_attempt);
             }
@@ -397,32 +469,55 @@ impl Queue {
                     (MmStatus::Rejected, e.to_string())
                 };
                 // The failure report is spooled before the failed entry goes (at least once).
-                if let Some(fr) = &on_failure
-                    && let Some(report) =
-                        process::failure_report(fr, status, &text, &self.config, &entry.id, now)
-                {
-                    match self.store_outbound(&entry, report) {
-                        Ok(_) => {
-                            self.metrics
-                                .reports
-                                .get_or_create(&Metrics::label("kind", "delivery-report"))
-                                .inc();
-                        }
-                        Err(se) => {
-                            tracing::error!(context = "queue", event = "report-store-failed", id = %entry.id, error = %se);
-                            self.hold(
-                                &mut entry,
-                                format!("failed ({e}) and its report could not be spooled"),
-                            );
-                            return;
-                        }
+                if let Some(fr) = &on_failure {
+                    let dr =
+                        process::failure_report(fr, status, &text, &self.config, &entry.id, now);
+                    if !self.spool_report(&entry, dr, "delivery-report") {
+                        self.hold(
+                            &mut entry,
+                            format!("failed ({e}) and its report could not be spooled"),
+                        );
+                        return;
+                    }
+                }
+                if let Some(df) = &dsn_on_failure {
+                    let dsn = process::failure_dsn(
+                        df,
+                        if expired { DsnKind::Expired } else { DsnKind::Rejected },
+                        &text,
+                        &self.config,
+                        &entry.id,
+                        now,
+                    );
+                    if !self.spool_report(&entry, dsn, "dsn") {
+                        self.hold(
+                            &mut entry,
+                            format!("failed ({e}) and its DSN could not be spooled"),
+                        );
+                        return;
                     }
                 }
                 if self.spool.remove(&entry.id).is_ok() {
                     self.metrics.spool_messages.dec();
                 }
                 self.metrics.delivery_failures.get_or_create(&purpose_label).inc();
-                tracing::error!(context = "delivery", event = if expired { "expired" } else { "failed" }, id = %entry.id, purpose = %purpose, next_hop = %next_hop, attempts = entry.attempts + 1, error = %e, reported = on_failure.is_some());
+                tracing::error!(context = "delivery", event = if expired { "expired" } else { "failed" }, id = %entry.id, purpose = %purpose, next_hop = %next_hop, attempts = entry.attempts + 1, error = %e, reported = on_failure.is_some() || dsn_on_failure.is_some());
+            }
+        }
+    }
+
+    /// Spools a report built at delivery time and counts it; `false` when it could not be
+    /// spooled (the caller keeps what it reports on). `None` (nothing to report) is fine.
+    fn spool_report(&self, parent: &Entry, report: Option<NewMessage>, kind: &str) -> bool {
+        let Some(report) = report else { return true };
+        match self.store_outbound(parent, report) {
+            Ok(_) => {
+                self.metrics.reports.get_or_create(&Metrics::label("kind", kind)).inc();
+                true
+            }
+            Err(se) => {
+                tracing::error!(context = "queue", event = "report-store-failed", id = %parent.id, error = %se);
+                false
             }
         }
     }

@@ -87,7 +87,33 @@ pub enum Stage {
         /// report the MM asked for), as built when the message was built; `None`: log only.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         on_failure: Option<FailureReport>,
+        /// When this MM (built here from fax or voice mail) fails for good or is delayed, the
+        /// DSN to its sender; `None`: the sender asked for none (`NOTIFY=NEVER`) or not an MM.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dsn_on_failure: Option<Box<DsnFailure>>,
     },
+}
+
+/// What to put in the RFC 3464 DSN to a fax or voice mail sender when the MM built from their
+/// message fails toward the MMSC (failed, expired) or is delayed: the inbound envelope's DSN
+/// request, kept because the MM4 leg cannot carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DsnFailure {
+    /// The inbound MAIL FROM: the DSN's only RCPT.
+    pub return_path: String,
+    /// The inbound recipient (an MMS user), the DSN's Final-Recipient.
+    pub recipient: String,
+    /// Its ORCPT as received (`rfc822;addr`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orcpt: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub envid: Option<String>,
+    /// The inbound Message-ID (returned as `text/rfc822-headers`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// NOTIFY asked for DELAY: one `delayed` DSN at the first deferral.
+    #[serde(default)]
+    pub notify_delay: bool,
 }
 
 /// What to report if an outbound message fails permanently or expires: the MM4 delivery report

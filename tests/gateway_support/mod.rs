@@ -38,6 +38,90 @@ pub fn self_signed(dir: &Path) -> bool {
 }
 use tokio::net::TcpListener;
 
+/// Makes a private CA (`ca.pem`) and a server certificate it signed for `localhost`
+/// (`cert.pem`, `key.pem`) in `dir` with openssl; `false` when openssl fails.
+pub fn private_ca(dir: &Path) -> bool {
+    let run = |args: &[&str]| {
+        std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    std::fs::write(
+        dir.join("leaf.ext"),
+        "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n",
+    )
+    .is_ok()
+        && run(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=mm3gw test CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+        ])
+        && run(&[
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "leaf.csr",
+        ])
+        && run(&[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "1",
+            "-extfile",
+            "leaf.ext",
+            "-out",
+            "cert.pem",
+        ])
+}
+
+/// A sink speaking implicit TLS (SMTPS) from the first byte.
+pub async fn start_smtps_sink(tls: tokio_rustls::TlsAcceptor) -> Sink {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let rec = received.clone();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let (rec, tls) = (rec.clone(), tls.clone());
+            tokio::spawn(async move {
+                let Ok(mut s) = tls.accept(sock).await else { return };
+                let _ = s.write_all(b"220 sink ESMTP\r\n").await;
+                sink_session(s, &rec, false, true).await;
+            });
+        }
+    });
+    Sink { addr, received }
+}
+
 pub const KEY: &str = "integration-test-key-of-32-characters!";
 
 /// One message the sink received.
@@ -330,4 +414,23 @@ next_hop = "file:{d}/voicemail"
 "#,
         d = dir.display()
     )
+}
+
+/// A gateway under test: `config_text`'s configuration in `tmpdir(name)`, an in-test sink as
+/// its MMSC, these converters.
+pub async fn gateway(
+    name: &str,
+    converters: Converters,
+) -> (PathBuf, Sink, mm3gw::gateway::service::Running) {
+    let sink = start_sink().await;
+    let dir = tmpdir(name);
+    let config =
+        mm3gw::config::Config::from_toml(&config_text(&dir, sink.addr, ""), "t.toml").unwrap();
+    let gw = mm3gw::gateway::service::start(config, converters).await.unwrap();
+    (dir, sink, gw)
+}
+
+/// The envelope (`<id>.json`) a folder next hop wrote beside a message.
+pub fn envelope_of(json: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap()
 }

@@ -43,6 +43,20 @@ fn fake_fax() -> Converters {
     c
 }
 
+/// The usual setup: the test configuration and key, with these converters.
+fn fixture(conv: Converters) -> (Config, Converters, Keys) {
+    (config(), conv, Keys::new(KEY, None, "mm3gw.example.net"))
+}
+
+fn no_envid(_: &str) -> Option<String> {
+    None
+}
+
+/// A processing context at `now` that knows no ENVIDs.
+fn test_ctx<'a>(cfg: &'a Config, conv: &'a Converters, keys: &'a Keys, now: u64) -> Ctx<'a> {
+    Ctx { config: cfg, converters: conv, keys, now, envid_lookup: &no_envid }
+}
+
 fn inbound(rcpt: &str, mail_from: &str) -> Entry {
     Entry {
         id: "0000000001-00000000000000aa".into(),
@@ -76,15 +90,8 @@ fn text(m: &NewMessage) -> String {
 
 #[test]
 fn forward_req_to_a_fax_route_is_converted_acknowledged_and_tokenised() {
-    let (cfg, conv) = (config(), fake_fax());
-    let keys = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx = Ctx {
-        config: &cfg,
-        converters: &conv,
-        keys: &keys,
-        now: 1_704_103_260,
-        envid_lookup: &|_| None,
-    };
+    let (cfg, conv, keys) = fixture(fake_fax());
+    let ctx = test_ctx(&cfg, &conv, &keys, 1_704_103_260);
     let e = inbound(
         "FAX=+12125550100@mm3gw.example.net",
         "+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs",
@@ -132,13 +139,7 @@ fn forward_req_to_a_fax_route_is_converted_acknowledged_and_tokenised() {
     );
     assert!(dsn.contains(&mid));
     let other_instance = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx2 = Ctx {
-        config: &cfg,
-        converters: &conv,
-        keys: &other_instance,
-        now: 1_704_103_300,
-        envid_lookup: &|_| None,
-    };
+    let ctx2 = test_ctx(&cfg, &conv, &other_instance, 1_704_103_300);
     let plan =
         process(&inbound("+4917012345/TYPE=PLMN@mm3gw.example.net", ""), dsn.as_bytes(), &ctx2);
     assert_eq!(plan.messages.len(), 1, "{:?}", plan.events);
@@ -169,15 +170,8 @@ fn forward_req_to_a_fax_route_is_converted_acknowledged_and_tokenised() {
 
 #[test]
 fn unconvertible_mm_gets_an_error_res_and_an_unrecognised_dr() {
-    let (cfg, conv) = (config(), fake_fax());
-    let keys = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx = Ctx {
-        config: &cfg,
-        converters: &conv,
-        keys: &keys,
-        now: 1_704_103_260,
-        envid_lookup: &|_| None,
-    };
+    let (cfg, conv, keys) = fixture(fake_fax());
+    let ctx = test_ctx(&cfg, &conv, &keys, 1_704_103_260);
     let body = String::from_utf8(sample("fwd-photo-text-smil"))
         .unwrap()
         .replace("Subject: Photo for the fax", "Subject: NOCONV!");
@@ -193,15 +187,8 @@ fn unconvertible_mm_gets_an_error_res_and_an_unrecognised_dr() {
 
 #[test]
 fn mdn_becomes_a_read_reply_and_res_from_the_mmsc_is_logged() {
-    let (cfg, conv) = (config(), fake_fax());
-    let keys = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx = Ctx {
-        config: &cfg,
-        converters: &conv,
-        keys: &keys,
-        now: 1_704_103_260,
-        envid_lookup: &|_| None,
-    };
+    let (cfg, conv, keys) = fixture(fake_fax());
+    let ctx = test_ctx(&cfg, &conv, &keys, 1_704_103_260);
     let token = Token {
         flags: Flags { delivery_report: false, rs_delivery_report: false, read_reply: true },
         time: 1,
@@ -238,10 +225,8 @@ fn mdn_becomes_a_read_reply_and_res_from_the_mmsc_is_logged() {
 
 #[test]
 fn missing_converter_holds_and_failure_reports_are_built() {
-    let cfg = config();
-    let keys = Keys::new(KEY, None, "mm3gw.example.net");
-    let none = Converters::default();
-    let ctx = Ctx { config: &cfg, converters: &none, keys: &keys, now: 1, envid_lookup: &|_| None };
+    let (cfg, none, keys) = fixture(Converters::default());
+    let ctx = test_ctx(&cfg, &none, &keys, 1);
     let plan = process(&inbound("FAX=+1@x.example", "a@b"), &sample("fwd-photo-text-smil"), &ctx);
     assert!(plan.hold.is_some() && plan.messages.is_empty());
 
@@ -267,15 +252,8 @@ fn missing_converter_holds_and_failure_reports_are_built() {
 
 #[test]
 fn hidden_senders_are_refused_and_expiry_bounds_retries() {
-    let (cfg, conv) = (config(), fake_fax());
-    let keys = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx = Ctx {
-        config: &cfg,
-        converters: &conv,
-        keys: &keys,
-        now: 1_704_103_260,
-        envid_lookup: &|_| None,
-    };
+    let (cfg, conv, keys) = fixture(fake_fax());
+    let ctx = test_ctx(&cfg, &conv, &keys, 1_704_103_260);
     let req = String::from_utf8(sample("fwd-photo-text-smil")).unwrap();
     let hidden = req
         .replace("X-Mms-Priority: High", "X-Mms-Priority: High\r\nX-Mms-Sender-Visibility: Hide");
@@ -301,8 +279,7 @@ fn hidden_senders_are_refused_and_expiry_bounds_retries() {
 
 #[test]
 fn a_dsn_with_only_the_envid_is_matched_where_the_envid_is_known() {
-    let (cfg, conv) = (config(), fake_fax());
-    let keys = Keys::new(KEY, None, "mm3gw.example.net");
+    let (cfg, conv, keys) = fixture(fake_fax());
     let token = Token {
         flags: Flags { delivery_report: true, rs_delivery_report: false, read_reply: false },
         time: 1,
@@ -330,9 +307,8 @@ fn a_dsn_with_only_the_envid_is_matched_where_the_envid_is_known() {
 
 #[test]
 fn mmsc_delivery_reports_about_mms_not_built_here_are_not_found() {
-    let (cfg, conv) = (config(), fake_fax());
-    let keys = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx = Ctx { config: &cfg, converters: &conv, keys: &keys, now: 5, envid_lookup: &|_| None };
+    let (cfg, conv, keys) = fixture(fake_fax());
+    let ctx = test_ctx(&cfg, &conv, &keys, 5);
     let plan = process(
         &inbound("system-user@mm3gw.example.net", "system-user@mms.example.net"),
         &sample("dr-req"),
@@ -344,15 +320,8 @@ fn mmsc_delivery_reports_about_mms_not_built_here_are_not_found() {
 
 #[test]
 fn builtin_fax_conversion_reports_what_it_left_out() {
-    let (cfg, conv) = (config(), Converters::builtin());
-    let keys = Keys::new(KEY, None, "mm3gw.example.net");
-    let ctx = Ctx {
-        config: &cfg,
-        converters: &conv,
-        keys: &keys,
-        now: 1_704_103_260,
-        envid_lookup: &|_| None,
-    };
+    let (cfg, conv, keys) = fixture(Converters::builtin());
+    let ctx = test_ctx(&cfg, &conv, &keys, 1_704_103_260);
     let e = inbound(
         "FAX=+12125550100@mm3gw.example.net",
         "+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs",
@@ -366,4 +335,130 @@ fn builtin_fax_conversion_reports_what_it_left_out() {
         matches!(omitted[0], Event::Omitted { target, what } if target == "fax" && what.contains("audio/amr")),
         "{omitted:?}"
     );
+}
+
+/// Stands in for `interwork`'s fax mail -> MM: an MM4_forward.REQ whose Message-ID is the token.
+fn fake_fax_to_mm() -> Converters {
+    let mut c = Converters::default();
+    c.register(
+        Direction::ToMm(Convert::Fax),
+        Arc::new(|m: &SpooledMessage<'_>, _| {
+            let body = format!(
+                "X-Mms-3GPP-MMS-Version: 6.16.0\r\nX-Mms-Message-Type: MM4_forward.REQ\r\n\
+                 X-Mms-Transaction-ID: t\r\nX-Mms-Message-ID: {}\r\nFrom: a@example.org\r\n\
+                 To: +4917012345/TYPE=PLMN\r\nContent-Type: text/plain\r\n\r\npage\r\n",
+                m.mm_id.unwrap_or("")
+            );
+            Ok(vec![Outbound {
+                envelope: Envelope {
+                    mail_from: "a@example.org".into(),
+                    rcpt_to: m.recipients.iter().map(Rcpt::plain).collect(),
+                    envid: None,
+                    ret: None,
+                },
+                body: body.into_bytes(),
+                omissions: Vec::new(),
+            }])
+        }),
+    );
+    c
+}
+
+#[test]
+fn a_read_report_about_an_mm_built_from_fax_becomes_an_mdn_to_disposition_notification_to() {
+    let (cfg, conv, keys) = fixture(fake_fax_to_mm());
+    let ctx = test_ctx(&cfg, &conv, &keys, 9);
+    // The fax mail asks for an MDN; its envelope asks for DSNs on failure and delay.
+    let fax = String::from_utf8(
+        std::fs::read(format!("{}/samples/mail/fax-swaks.eml", env!("CARGO_MANIFEST_DIR")))
+            .unwrap(),
+    )
+    .unwrap()
+    .replacen(
+        "Subject:",
+        "Disposition-Notification-To: Fax User <mdn@example.org>\r\nSubject:",
+        1,
+    );
+    let mut entry = inbound("+4917012345/TYPE=PLMN@mms.example.net", "fax-user@example.org");
+    entry.envelope.envid = Some("E1".into());
+    entry.envelope.rcpt_to[0].notify = Some("FAILURE,DELAY".into());
+    entry.envelope.rcpt_to[0].orcpt = Some("rfc822;+4917012345@mms.example.net".into());
+    let plan = process(&entry, fax.as_bytes(), &ctx);
+    assert_eq!(plan.messages.len(), 1, "{:?}", plan.events);
+    let mm = &plan.messages[0];
+    let df = mm.dsn_on_failure.as_ref().expect("the DSN request is kept");
+    assert_eq!(
+        (df.return_path.as_str(), df.envid.as_deref(), df.notify_delay),
+        ("fax-user@example.org", Some("E1"), true)
+    );
+    let mm_id = header_value(&mm.body, "x-mms-message-id").unwrap();
+    let token = keys.verify(&mm_id).unwrap();
+    assert!(token.flags.read_reply && token.flags.rs_delivery_report);
+    assert_eq!(token.originator_system, "mdn@example.org");
+
+    // The MMSC's read report about that MM: an MDN (deleted) to the DNT address, RR.RES Ok.
+    let rr = String::from_utf8(sample("rr-req"))
+        .unwrap()
+        .replace("\"M-0001@mms.example.net\"", &mm_id)
+        .replace("X-Mms-MM-Read-Status", "X-Mms-Ack-Request: Yes\r\nX-Mms-MM-Read-Status");
+    let plan = process(
+        &inbound("system-user@mm3gw.example.net", "system-user@mms.example.net"),
+        rr.as_bytes(),
+        &ctx,
+    );
+    assert_eq!(plan.messages.len(), 2, "{:?}", plan.events);
+    let mdn = &plan.messages[0];
+    assert_eq!((mdn.purpose.as_str(), mdn.envelope.mail_from.as_str()), ("mdn", ""));
+    assert_eq!(mdn.envelope.rcpt_to[0].address, "mdn@example.org");
+    let parsed = crate::mail::mdn::parse(&mdn.body, &crate::mail::Limits::default()).unwrap();
+    assert_eq!(parsed.disposition.value(), "manual-action/MDN-sent-automatically; deleted");
+    assert_eq!(parsed.original_message_id.as_deref(), Some("swaks-1@example.net"));
+    assert!(text(&plan.messages[1]).contains("X-Mms-Request-Status-Code: Ok"));
+
+    // Without Disposition-Notification-To: no MDN, still RES Ok.
+    let fax_no_mdn = fax.replace("Disposition-Notification-To: Fax User <mdn@example.org>\r\n", "");
+    let plan = process(&entry, fax_no_mdn.as_bytes(), &ctx);
+    let mm_id = header_value(&plan.messages[0].body, "x-mms-message-id").unwrap();
+    let rr =
+        String::from_utf8(sample("rr-req")).unwrap().replace("\"M-0001@mms.example.net\"", &mm_id);
+    let plan = process(
+        &inbound("system-user@mm3gw.example.net", "system-user@mms.example.net"),
+        rr.as_bytes(),
+        &ctx,
+    );
+    assert!(plan.messages.is_empty(), "{:?}", plan.events);
+    assert!(matches!(&plan.events[..], [Event::ReportNotNeeded { .. }]), "{:?}", plan.events);
+}
+
+#[test]
+fn an_mm_toward_the_mmsc_that_fails_or_is_delayed_becomes_a_dsn_to_the_fax_sender() {
+    let cfg = config();
+    let df = DsnFailure {
+        return_path: "FAX=+12125550100@onramp.example.net".into(),
+        recipient: "+4917012345/TYPE=PLMN@mms.example.net".into(),
+        orcpt: Some("rfc822;+2B4917012345@mms.example.net".into()),
+        envid: Some("E1".into()),
+        message_id: Some("<fax-1@onramp.example.net>".into()),
+        notify_delay: true,
+    };
+    let limits = crate::mail::Limits::default();
+    for (kind, action, status) in [
+        (DsnKind::Rejected, "failed", "5.0.0"),
+        (DsnKind::Expired, "failed", "5.4.7"),
+        (DsnKind::Delayed, "delayed", "4.4.7"),
+    ] {
+        let m = failure_dsn(&df, kind, "550 5.7.1 no", &cfg, "id1", 100).unwrap();
+        assert_eq!(m.envelope.mail_from, "");
+        assert_eq!(m.envelope.rcpt_to[0].address, "FAX=+12125550100@onramp.example.net");
+        assert_eq!(m.next_hop, cfg.delivery.relay);
+        let dsn = crate::mail::dsn::parse(&m.body, &limits).unwrap();
+        assert_eq!(dsn.original_envelope_id.as_deref(), Some("E1"));
+        assert_eq!(dsn.returned_message_id.as_deref(), Some("fax-1@onramp.example.net"));
+        let r = &dsn.recipients[0];
+        assert_eq!((r.action.as_str(), r.status_raw.as_deref()), (action, Some(status)));
+        assert_eq!(
+            r.original_recipient.as_ref().map(|a| a.address.as_str()),
+            Some("+4917012345@mms.example.net")
+        );
+    }
 }

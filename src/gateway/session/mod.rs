@@ -194,59 +194,43 @@ impl Session {
         matches!(self.state, State::Data { .. } | State::DataTooLarge(_))
     }
 
+    /// The end of an oversize DATA: the transaction is void, 552.
+    fn too_large(&mut self, out: &mut Vec<u8>) {
+        self.state = State::Request;
+        self.tx = None;
+        reply(
+            out,
+            552,
+            "5.3.4",
+            &format!(
+                "Message exceeds the fixed maximum size of {} bytes",
+                self.cfg.limits.message_bytes
+            ),
+        );
+    }
+
     fn run(&mut self, out: &mut Vec<u8>) -> Event {
         loop {
             match &mut self.state {
                 State::Closed => return Event::Close,
                 State::AwaitStore => return Event::NeedInput,
                 State::LineTooLong(rx) => {
-                    let mut it = self.pending.iter();
-                    let done = rx.ingest(&mut it);
-                    let used = self.pending.len() - it.as_slice().len();
-                    self.pending.drain(..used);
-                    if !done {
+                    if !drain(&mut self.pending, |it| rx.ingest(it)) {
                         return Event::NeedInput;
                     }
                     self.state = State::Request;
                 }
                 State::DataTooLarge(rx) => {
-                    let mut it = self.pending.iter();
-                    let done = rx.ingest(&mut it);
-                    let used = self.pending.len() - it.as_slice().len();
-                    self.pending.drain(..used);
-                    if !done {
+                    if !drain(&mut self.pending, |it| rx.ingest(it)) {
                         return Event::NeedInput;
                     }
-                    self.state = State::Request;
-                    self.tx = None;
-                    reply(
-                        out,
-                        552,
-                        "5.3.4",
-                        &format!(
-                            "Message exceeds the fixed maximum size of {} bytes",
-                            self.cfg.limits.message_bytes
-                        ),
-                    );
+                    self.too_large(out);
                 }
                 State::Data { rx, buf } => {
-                    let mut it = self.pending.iter();
-                    let done = rx.ingest(&mut it, buf);
-                    let used = self.pending.len() - it.as_slice().len();
-                    self.pending.drain(..used);
+                    let done = drain(&mut self.pending, |it| rx.ingest(it, buf));
                     if buf.len() as u64 > self.cfg.limits.message_bytes {
                         if done {
-                            self.state = State::Request;
-                            self.tx = None;
-                            reply(
-                                out,
-                                552,
-                                "5.3.4",
-                                &format!(
-                                    "Message exceeds the fixed maximum size of {} bytes",
-                                    self.cfg.limits.message_bytes
-                                ),
-                            );
+                            self.too_large(out);
                         } else {
                             // Keep reading (and discarding) to the end of DATA, then answer 552.
                             self.state = State::DataTooLarge(DummyDataReceiver::new_data(rx));
@@ -401,6 +385,19 @@ impl Session {
         self.pending.clear();
         Some(Event::StartTls)
     }
+}
+
+/// Feeds `pending` to a receiver and drops the bytes it used; `true` when the receiver is done
+/// (the end of the line or of DATA was seen).
+fn drain(
+    pending: &mut Vec<u8>,
+    ingest: impl FnOnce(&mut std::slice::Iter<'_, u8>) -> bool,
+) -> bool {
+    let mut it = pending.iter();
+    let done = ingest(&mut it);
+    let used = pending.len() - it.as_slice().len();
+    pending.drain(..used);
+    done
 }
 
 /// Writes one reply line: `code esc text CRLF` (esc may be empty).
