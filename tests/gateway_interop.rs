@@ -349,7 +349,9 @@ async fn every_flow_with_smtplib_swaks_and_aiosmtpd() {
         &["MM4_forward.REQ", "Content-Type: audio/amr"],
     )
     .await;
-    assert!(fwd_vpim_text.contains("From: sender@example.org"), "{fwd_vpim_text}");
+    // The sender with the display name its vCard gives (RFC 2047, not ASCII).
+    let from = header_of(&fwd_vpim_text, "From").unwrap();
+    assert!(from.ends_with("<sender@example.org>") && from.contains("=?utf-8?"), "{from}");
 
     // 5. The offramp's DSN for the fax of step 1 reaches instance B (same key, own spool) by
     //    smtplib -> MM4_delivery_report.REQ (Retrieved) at the MMSC.

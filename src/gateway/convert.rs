@@ -237,12 +237,19 @@ fn inward(sm: &SpooledMessage<'_>) -> interwork::Inward {
     }
 }
 
-/// VPIM v2 / IVM → MM4_forward.REQ to the MMSC, carrying the gateway's X-Mms-Message-ID token.
+/// VPIM v2 / IVM → MM4_forward.REQ to the MMSC, carrying the gateway's X-Mms-Message-ID token;
+/// fax pages inside a voice message become image slides for the MMSC's content class.
 fn voice_to_mm(sm: &SpooledMessage<'_>, target: Target<'_>) -> Result<Vec<Outbound>, ConvertError> {
     let Target::Mmsc = target else {
         return Err(ConvertError::Unsupported("voice mail → MM goes to the MMSC".into()));
     };
-    let c = from_voice::voice_to_mm(sm.body, &inward(sm), &interwork::Limits::default())?;
+    let class = sm.config.profiles.content_class(&sm.config.mmsc.content_class);
+    let c = from_voice::voice_to_mm_in_class(
+        sm.body,
+        class,
+        &inward(sm),
+        &interwork::Limits::default(),
+    )?;
     Ok(vec![Outbound {
         envelope: plain_envelope(c.envelope),
         body: c.bytes,

@@ -244,21 +244,6 @@ fn mm4_message(mm: Mm4, env: crate::mm::Envelope, hop: &NextHop, purpose: &str) 
     }
 }
 
-/// MAIL FROM toward fax and voice mail (spec/mms.md §3 and §8): the originator's number at our
-/// domain (`+E164@gw`), our system address for other originators, and `<>` for auto-generated
-/// MMs (class `Auto`), so that every DSN comes back to the gateway and none is asked for reports.
-fn bounce_address(mm: &Mm4, config: &Config) -> String {
-    if mm.elements.message_class == Some(MessageClass::Auto) {
-        return String::new();
-    }
-    match mm.elements.from.as_ref().and_then(|f| f.address.as_ref()) {
-        Some(MmsAddress::Plmn(n)) if n.starts_with('+') => {
-            format!("{n}@{}", config.server.hostname)
-        }
-        _ => config.system_address(),
-    }
-}
-
 /// The MM's expiry as Unix seconds: absolute, or relative to its Date (else to `now`).
 fn expiry_of(mm: &Mm4, now: u64) -> Option<u64> {
     match mm.elements.expiry.as_ref()? {
@@ -340,7 +325,9 @@ fn convert_to_route(
     }
     // The MM's expiry bounds the retries too (spec/mms.md §8, expiry row), within the lifetime.
     let expires = expiry_of(mm, ctx.now).map(|x| x.min(entry.expires));
-    let bounce = bounce_address(mm, config);
+    // MAIL FROM toward fax and voice mail: every DSN comes back to us (spec/mms.md §3, §8).
+    let bounce =
+        crate::interwork::return_path(mm, &config.server.hostname, &config.system_address());
     let originator = mm.elements.from.as_ref().map(|f| f.raw.clone()).unwrap_or_default();
     let reply_to = build::reply_address(mm, Some(&entry.envelope.mail_from)).unwrap_or_default();
     let token = |rcpt: &str| Token {
