@@ -19,8 +19,7 @@ use crate::config::{Config, Convert, NextHop};
 use crate::mm::address::{FaxAddress, FaxNumber, MmsAddress, VpimAddress};
 use crate::mm::build::{self, Outcome, Stamp};
 use crate::mm::{
-    AddressField, Expiry, Id, MessageClass, MessageType, Mm4, MmStatus, RequestStatus,
-    SenderVisibility,
+    AddressField, Expiry, Id, MessageType, Mm4, MmStatus, RequestStatus, SenderVisibility,
 };
 
 use super::convert::{ConvertError, Converters, Direction, SpooledMessage, Target as ConvTarget};
