@@ -522,7 +522,11 @@ fn read_part(
         let hname = h.name.as_str();
         match hname.to_ascii_lowercase().as_str() {
             "content-type" => {
-                if let Some(ct) = h.value.as_content_type() {
+                // A type with no main type (`/plain`) is as good as none: written, it reads
+                // back as the default.
+                if let Some(ct) = h.value.as_content_type()
+                    && !type_token(&ct.c_type).is_empty()
+                {
                     let main = type_token(&ct.c_type);
                     let mime = match ct.c_subtype.as_deref().map(type_token) {
                         Some(sub) if !sub.is_empty() => format!("{main}/{sub}"),
