@@ -479,6 +479,49 @@ fn correlate_impulse(
 
     let mut rr = [[Word16(0); L_CODE]; L_CODE];
 
+    // Fast path. Every partial sum below is bounded by the whole energy
+    // `Σ h2²` (the diagonal's are its prefixes, the others by Cauchy–Schwarz),
+    // so when twice that plus `round`'s 0x8000 fits in 32 bits no `l_mac` or
+    // `round` saturates. The sign product `mult(±32767, ±32767)` is 32766 or
+    // −32767 and `mult(magnitude, product)` cannot exceed |magnitude|, so
+    // neither saturates either: both are the plain `(x·y) >> 15`. The last
+    // operation of the reference is such a `mult`, whose `sature` clears the
+    // overflow flag, so the flag ends cleared. (Every caller's signs are
+    // ±32767; −32768 would make the product saturate, so it takes the chain.)
+    let energy2: i64 = h2.iter().map(|t| i64::from(t.0) * i64::from(t.0)).sum();
+    let unit_signs = signs.iter().all(|s| s.0 != i16::MIN);
+    if unit_signs && 2 * energy2 + 0x8000 <= i64::from(i32::MAX) {
+        let taps: [i32; L_CODE] = core::array::from_fn(|k| i32::from(h2[k].0));
+        let sign: [i32; L_CODE] = core::array::from_fn(|k| i32::from(signs[k].0));
+        let mut s = 0i32;
+        for (k, &tap) in taps.iter().enumerate() {
+            s += 2 * tap * tap;
+            let i = L_CODE - 1 - k;
+            rr[i][i] = Word16(((s + 0x8000) >> 16) as i16);
+        }
+        // `sums[dec]` is the running `s` of lag `dec`, advanced one `k` at a
+        // time for every lag together.
+        let mut sums = [0i32; L_CODE];
+        for k in 0..L_CODE - 1 {
+            let tap = taps[k];
+            let j = L_CODE - 1 - k;
+            for dec in 1..L_CODE - k {
+                sums[dec] += 2 * tap * taps[k + dec];
+            }
+            let sign_j = sign[j];
+            for dec in 1..L_CODE - k {
+                let i = j - dec;
+                let product = (sign[i] * sign_j) >> 15;
+                let magnitude = (sums[dec] + 0x8000) >> 16;
+                let value = Word16(((magnitude * product) >> 15) as i16);
+                rr[j][i] = value;
+                rr[i][j] = value;
+            }
+        }
+        ctx.overflow = false;
+        return rr;
+    }
+
     let mut s = Word32(0);
     for (k, &tap) in h2.iter().enumerate() {
         s = l_mac(ctx, s, tap, tap);
