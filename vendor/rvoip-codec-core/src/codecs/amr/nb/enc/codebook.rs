@@ -1222,7 +1222,7 @@ const PAIR_STAGES: [PairStage; 4] = [
 ///   paired.
 ///
 /// `ipos` is modified in place, exactly as in the reference.
-fn search_pairs(
+fn search_pairs<const SLOTS: usize>(
     ctx: &mut DspContext,
     layout: WideLayout,
     dn: &[Word16; L_CODE],
@@ -1237,6 +1237,8 @@ fn search_pairs(
     } = layout;
     let stages = (pulses - 2) / 2;
     let stride = usize::try_from(step).expect("a step is small");
+    // Every track has exactly `SLOTS` positions: 40 is a multiple of the step.
+    assert_eq!(SLOTS * stride, L_CODE, "SLOTS is the positions per track");
 
     let mut codvec = [0i16; MAX_PULSES];
     for (i, slot) in codvec.iter_mut().enumerate() {
@@ -1308,21 +1310,14 @@ fn search_pairs(
 
             // The `b` track's slots with what every sweep below reads of them:
             // `dn` and the weighted pre-pass term.
-            let mut b_slot_of = [0usize; 10];
-            let mut b_dn = [0i32; 10];
-            let mut b_rrv = [0i32; 10];
-            let mut count = 0;
-            for b_slot in (b_first..L_CODE).step_by(stride) {
-                b_slot_of[count] = b_slot;
-                b_dn[count] = i32::from(dn[b_slot].0);
-                b_rrv[count] = weighted(rrv[b_slot], weights.rrv);
-                count += 1;
-            }
-            let b_slot_of = &b_slot_of[..count];
-            let b_dn = &b_dn[..count];
-            let b_rrv = &b_rrv[..count];
+            let b_slot_of: [usize; SLOTS] = core::array::from_fn(|k| b_first + k * stride);
+            let b_dn: [i32; SLOTS] = core::array::from_fn(|k| i32::from(dn[b_slot_of[k]].0));
+            let b_rrv: [i32; SLOTS] =
+                core::array::from_fn(|k| weighted(rrv[b_slot_of[k]], weights.rrv));
             let dn_bound = b_dn.iter().map(|v| v.abs()).max().unwrap_or(0);
             let rrv_bound = b_rrv.iter().map(|v| i64::from(v.abs())).max().unwrap_or(0);
+            // Any `rr` entry is at most 32768 in magnitude.
+            let pair_bound = 2 * 32768 * i64::from(weights.pair.0);
 
             for a_slot in (a_first..L_CODE).step_by(stride) {
                 let a = i16::try_from(a_slot).expect("a position is 0..=39");
@@ -1345,12 +1340,6 @@ fn search_pairs(
                 };
 
                 let row = &rr[a_slot];
-                let mut pair = [0i32; 10];
-                for (term, &b_slot) in pair.iter_mut().zip(b_slot_of) {
-                    *term = weighted(row[b_slot], weights.pair);
-                }
-                let pair = &pair[..count];
-                let pair_bound = pair.iter().map(|v| i64::from(v.abs())).max().unwrap_or(0);
 
                 // Fast path. With |ps1| + |dn[b]| <= 32767 the `add` cannot
                 // saturate and `ps2 != -32768`, so `mult(ps2, ps2)` is the exact
@@ -1367,15 +1356,16 @@ fn search_pairs(
                 let alp_fits = i64::from(alp1.0).abs() + rrv_bound + pair_bound + 0x8000
                     <= i64::from(i32::MAX);
                 if ps_fits && alp_fits {
-                    let mut sq2s = [0i32; 10];
-                    let mut alp16s = [0i32; 10];
-                    for k in 0..count {
+                    let mut sq2s = [0i32; SLOTS];
+                    let mut alp16s = [0i32; SLOTS];
+                    for k in 0..SLOTS {
                         let ps2 = i32::from(ps1.0) + b_dn[k];
                         sq2s[k] = (ps2 * ps2) >> 15;
-                        alp16s[k] = (alp1.0 + b_rrv[k] + pair[k] + 0x8000) >> 16;
+                        let pair = weighted(row[b_slot_of[k]], weights.pair);
+                        alp16s[k] = (alp1.0 + b_rrv[k] + pair + 0x8000) >> 16;
                     }
                     let mut last_overflowed = false;
-                    for k in 0..count {
+                    for k in 0..SLOTS {
                         let sq2 = sq2s[k];
                         let alp16 = alp16s[k];
                         let difference = 2 * i64::from(i32::from(alp.0) * sq2)
@@ -1393,7 +1383,7 @@ fn search_pairs(
                     }
                     ctx.overflow = last_overflowed;
                 } else {
-                    for &b_slot in b_slot_of {
+                    for &b_slot in &b_slot_of {
                         let ps2 = add(ctx, ps1, dn[b_slot]);
                         let mut alp2 = l_mac(ctx, alp1, rrv[b_slot], weights.rrv);
                         alp2 = l_mac(ctx, alp2, row[b_slot], weights.pair);
@@ -1487,7 +1477,7 @@ fn eight_pulses_31bit(
     let mut dn = correlate_target(ctx, &h, target, 2, NB_TRACK_MR102, STEP_MR102);
     let mut joint = set_sign_joint(ctx, &mut dn, ltp_residual, NB_TRACK_MR102, STEP_MR102);
     let rr = correlate_impulse(ctx, &h, &joint.signs);
-    let codvec = search_pairs(ctx, MR102_LAYOUT, &dn, &rr, &mut joint.ipos, &joint.pos_max);
+    let codvec = search_pairs::<10>(ctx, MR102_LAYOUT, &dn, &rr, &mut joint.ipos, &joint.pos_max);
 
     let (mut code, filter_signs, sign_index, pos_index) =
         build_code_mr102(ctx, &codvec[..8], &joint.signs);
@@ -1522,7 +1512,7 @@ fn ten_pulses_35bit(
     let mut dn = correlate_target(ctx, &h, target, 2, NB_TRACK, STEP);
     let mut joint = set_sign_joint(ctx, &mut dn, ltp_residual, NB_TRACK, STEP);
     let rr = correlate_impulse(ctx, &h, &joint.signs);
-    let codvec = search_pairs(ctx, MR122_LAYOUT, &dn, &rr, &mut joint.ipos, &joint.pos_max);
+    let codvec = search_pairs::<8>(ctx, MR122_LAYOUT, &dn, &rr, &mut joint.ipos, &joint.pos_max);
 
     let (mut code, filter_signs, indices) = build_code_mr122(ctx, &codvec, &joint.signs);
     let filtered = filter_pulses(ctx, &h, &codvec, &filter_signs);
