@@ -68,7 +68,9 @@ use super::super::decoder_tables::{
 use super::super::math::inv_sqrt;
 use super::super::L_SUBFR;
 use crate::fixed_point::arith::{add, extract_h, extract_l, mult, negate, round, sub};
-use crate::fixed_point::arith32::{l_abs, l_add, l_deposit_h, l_mac, l_msu, l_mult, l_sub};
+use crate::fixed_point::arith32::{
+    l_abs, l_add, l_deposit_h, l_mac, l_mac_dot, l_msu, l_mult, l_sub,
+};
 use crate::fixed_point::shift::{l_shl, l_shr, norm_l, shl, shr};
 use crate::fixed_point::types::{DspContext, Word16, Word32};
 
@@ -245,10 +247,8 @@ fn correlate_target(
         let mut max = Word32(0);
         let mut i = track;
         while i < L_CODE {
-            let mut s = Word32(0);
-            for j in i..L_CODE {
-                s = l_mac(ctx, s, x[j], h[j - i]);
-            }
+            // The same `L_mac` chain, `j` ascending.
+            let s = l_mac_dot(ctx, Word32(0), &x[i..], h[..L_CODE - i].iter());
             wide[i] = s;
             let magnitude = l_abs(ctx, s);
             // Strict `>`: on a tie the earlier position keeps the maximum.
