@@ -68,7 +68,9 @@ use super::super::decoder_tables::{
 use super::super::math::inv_sqrt;
 use super::super::L_SUBFR;
 use crate::fixed_point::arith::{add, extract_h, extract_l, mult, negate, round, sub};
-use crate::fixed_point::arith32::{l_abs, l_add, l_deposit_h, l_mac, l_msu, l_mult, l_sub};
+use crate::fixed_point::arith32::{
+    l_abs, l_add, l_deposit_h, l_mac, l_mac_dot, l_msu, l_mult, l_sub,
+};
 use crate::fixed_point::shift::{l_shl, l_shr, norm_l, shl, shr};
 use crate::fixed_point::types::{DspContext, Word16, Word32};
 
@@ -245,10 +247,8 @@ fn correlate_target(
         let mut max = Word32(0);
         let mut i = track;
         while i < L_CODE {
-            let mut s = Word32(0);
-            for j in i..L_CODE {
-                s = l_mac(ctx, s, x[j], h[j - i]);
-            }
+            // The same `L_mac` chain, `j` ascending.
+            let s = l_mac_dot(ctx, Word32(0), &x[i..], h[..L_CODE - i].iter());
             wide[i] = s;
             let magnitude = l_abs(ctx, s);
             // Strict `>`: on a tie the earlier position keeps the maximum.
@@ -478,6 +478,49 @@ fn correlate_impulse(
     }
 
     let mut rr = [[Word16(0); L_CODE]; L_CODE];
+
+    // Fast path. Every partial sum below is bounded by the whole energy
+    // `Σ h2²` (the diagonal's are its prefixes, the others by Cauchy–Schwarz),
+    // so when twice that plus `round`'s 0x8000 fits in 32 bits no `l_mac` or
+    // `round` saturates. The sign product `mult(±32767, ±32767)` is 32766 or
+    // −32767 and `mult(magnitude, product)` cannot exceed |magnitude|, so
+    // neither saturates either: both are the plain `(x·y) >> 15`. The last
+    // operation of the reference is such a `mult`, whose `sature` clears the
+    // overflow flag, so the flag ends cleared. (Every caller's signs are
+    // ±32767; −32768 would make the product saturate, so it takes the chain.)
+    let energy2: i64 = h2.iter().map(|t| i64::from(t.0) * i64::from(t.0)).sum();
+    let unit_signs = signs.iter().all(|s| s.0 != i16::MIN);
+    if unit_signs && 2 * energy2 + 0x8000 <= i64::from(i32::MAX) {
+        let taps: [i32; L_CODE] = core::array::from_fn(|k| i32::from(h2[k].0));
+        let sign: [i32; L_CODE] = core::array::from_fn(|k| i32::from(signs[k].0));
+        let mut s = 0i32;
+        for (k, &tap) in taps.iter().enumerate() {
+            s += 2 * tap * tap;
+            let i = L_CODE - 1 - k;
+            rr[i][i] = Word16(((s + 0x8000) >> 16) as i16);
+        }
+        // `sums[dec]` is the running `s` of lag `dec`, advanced one `k` at a
+        // time for every lag together.
+        let mut sums = [0i32; L_CODE];
+        for k in 0..L_CODE - 1 {
+            let tap = taps[k];
+            let j = L_CODE - 1 - k;
+            for dec in 1..L_CODE - k {
+                sums[dec] += 2 * tap * taps[k + dec];
+            }
+            let sign_j = sign[j];
+            for dec in 1..L_CODE - k {
+                let i = j - dec;
+                let product = (sign[i] * sign_j) >> 15;
+                let magnitude = (sums[dec] + 0x8000) >> 16;
+                let value = Word16(((magnitude * product) >> 15) as i16);
+                rr[j][i] = value;
+                rr[i][j] = value;
+            }
+        }
+        ctx.overflow = false;
+        return rr;
+    }
 
     let mut s = Word32(0);
     for (k, &tap) in h2.iter().enumerate() {
@@ -1179,7 +1222,7 @@ const PAIR_STAGES: [PairStage; 4] = [
 ///   paired.
 ///
 /// `ipos` is modified in place, exactly as in the reference.
-fn search_pairs(
+fn search_pairs<const SLOTS: usize>(
     ctx: &mut DspContext,
     layout: WideLayout,
     dn: &[Word16; L_CODE],
@@ -1193,6 +1236,9 @@ fn search_pairs(
         tracks,
     } = layout;
     let stages = (pulses - 2) / 2;
+    let stride = usize::try_from(step).expect("a step is small");
+    // Every track has exactly `SLOTS` positions: 40 is a multiple of the step.
+    assert_eq!(SLOTS * stride, L_CODE, "SLOTS is the positions per track");
 
     let mut codvec = [0i16; MAX_PULSES];
     for (i, slot) in codvec.iter_mut().enumerate() {
@@ -1212,9 +1258,13 @@ fn search_pairs(
         let mut chosen = [0i16; MAX_PULSES];
         chosen[0] = i0;
         chosen[1] = pos_max[usize::try_from(ipos[1]).expect("a track index is small")];
+        // The same positions as indices, kept in step with `chosen`.
+        let mut chosen_slots = [0usize; MAX_PULSES];
+        chosen_slots[0] = usize::try_from(chosen[0]).expect("a position is 0..=39");
+        chosen_slots[1] = usize::try_from(chosen[1]).expect("a position is 0..=39");
 
-        let first = usize::try_from(chosen[0]).expect("a position is 0..=39");
-        let second = usize::try_from(chosen[1]).expect("a position is 0..=39");
+        let first = chosen_slots[0];
+        let second = chosen_slots[1];
         let mut ps = add(ctx, dn[first], dn[second]);
         let mut alp0 = l_mult(ctx, rr[first][first], W_1_16);
         alp0 = l_mac(ctx, alp0, rr[second][second], W_1_16);
@@ -1227,19 +1277,28 @@ fn search_pairs(
             let fixed = 2 + 2 * stage;
             let a_track = ipos[fixed];
             let b_track = ipos[fixed + 1];
+            let a_first = usize::try_from(a_track).expect("a track index is small");
+            let b_first = usize::try_from(b_track).expect("a track index is small");
+            let earlier_slots = &chosen_slots[..fixed];
 
-            let mut b = b_track;
-            while b < 40 {
-                let slot = usize::try_from(b).expect("a position is 0..=39");
-                let mut s = l_mult(ctx, rr[slot][slot], weights.pre_diagonal);
-                // Ascending over the pulses already fixed — unlike the 3- and
-                // 4-pulse searches, which accumulate descending.
-                for &earlier in &chosen[..fixed] {
-                    let p = usize::try_from(earlier).expect("a position is 0..=39");
-                    s = l_mac(ctx, s, rr[p][slot], weights.pre_cross);
+            for slot in (b_first..L_CODE).step_by(stride) {
+                let mut terms = [0i32; MAX_PULSES + 1];
+                terms[0] = weighted(rr[slot][slot], weights.pre_diagonal);
+                for (term, &p) in terms[1..].iter_mut().zip(earlier_slots) {
+                    *term = weighted(rr[p][slot], weights.pre_cross);
                 }
-                rrv[slot] = round(ctx, s);
-                b += step;
+                rrv[slot] = match exact_rounded_sum(0, &terms[..=fixed]) {
+                    Some(value) => value,
+                    None => {
+                        let mut s = l_mult(ctx, rr[slot][slot], weights.pre_diagonal);
+                        // Ascending over the pulses already fixed — unlike the
+                        // 3- and 4-pulse searches, which accumulate descending.
+                        for &p in earlier_slots {
+                            s = l_mac(ctx, s, rr[p][slot], weights.pre_cross);
+                        }
+                        round(ctx, s)
+                    }
+                };
             }
 
             let ps0 = ps;
@@ -1249,38 +1308,102 @@ fn search_pairs(
             let mut ia = a_track;
             let mut ib = b_track;
 
-            let mut a = a_track;
-            while a < 40 {
-                let a_slot = usize::try_from(a).expect("a position is 0..=39");
-                let ps1 = add(ctx, ps0, dn[a_slot]);
-                let mut alp1 = l_mac(ctx, alp0, rr[a_slot][a_slot], weights.inner_diagonal);
-                for &earlier in &chosen[..fixed] {
-                    let p = usize::try_from(earlier).expect("a position is 0..=39");
-                    alp1 = l_mac(ctx, alp1, rr[p][a_slot], weights.inner_cross);
-                }
+            // The `b` track's slots with what every sweep below reads of them:
+            // `dn` and the weighted pre-pass term.
+            let b_slot_of: [usize; SLOTS] = core::array::from_fn(|k| b_first + k * stride);
+            let b_dn: [i32; SLOTS] = core::array::from_fn(|k| i32::from(dn[b_slot_of[k]].0));
+            let b_rrv: [i32; SLOTS] =
+                core::array::from_fn(|k| weighted(rrv[b_slot_of[k]], weights.rrv));
+            let dn_bound = b_dn.iter().map(|v| v.abs()).max().unwrap_or(0);
+            let rrv_bound = b_rrv.iter().map(|v| i64::from(v.abs())).max().unwrap_or(0);
+            // Any `rr` entry is at most 32768 in magnitude.
+            let pair_bound = 2 * 32768 * i64::from(weights.pair.0);
 
-                let b_slots = (usize::try_from(b_track).expect("a position is 0..=39")..L_CODE)
-                    .step_by(usize::try_from(step).expect("a step is small"));
+            for a_slot in (a_first..L_CODE).step_by(stride) {
+                let a = i16::try_from(a_slot).expect("a position is 0..=39");
+                let ps1 = add(ctx, ps0, dn[a_slot]);
+                let mut terms = [0i32; MAX_PULSES + 1];
+                terms[0] = weighted(rr[a_slot][a_slot], weights.inner_diagonal);
+                for (term, &p) in terms[1..].iter_mut().zip(earlier_slots) {
+                    *term = weighted(rr[p][a_slot], weights.inner_cross);
+                }
+                let alp1 = match exact_sum(alp0.0, &terms[..=fixed]) {
+                    Some(value) => Word32(value),
+                    None => {
+                        let mut alp1 =
+                            l_mac(ctx, alp0, rr[a_slot][a_slot], weights.inner_diagonal);
+                        for &p in earlier_slots {
+                            alp1 = l_mac(ctx, alp1, rr[p][a_slot], weights.inner_cross);
+                        }
+                        alp1
+                    }
+                };
+
                 let row = &rr[a_slot];
-                for b_slot in b_slots {
-                    let ps2 = add(ctx, ps1, dn[b_slot]);
-                    let mut alp2 = l_mac(ctx, alp1, rrv[b_slot], weights.rrv);
-                    alp2 = l_mac(ctx, alp2, row[b_slot], weights.pair);
-                    let sq2 = mult(ctx, ps2, ps2);
-                    let alp16 = round(ctx, alp2);
-                    if improves(ctx, (sq, alp), (sq2, alp16)) {
-                        sq = sq2;
-                        ps = ps2;
-                        alp = alp16;
-                        ia = a;
-                        ib = i16::try_from(b_slot).expect("a position is 0..=39");
+
+                // Fast path. With |ps1| + |dn[b]| <= 32767 the `add` cannot
+                // saturate and `ps2 != -32768`, so `mult(ps2, ps2)` is the exact
+                // `ps2²>>15`; with |alp1| + both terms + 0x8000 inside 32 bits
+                // neither `l_mac` nor `round` can saturate. The accept test
+                // `l_msu(l_mult(alp, sq2), sq, alp16)` has exact products
+                // (`sq >= -1` and `sq2 >= 0`, never both -32768) and only its
+                // final subtraction can saturate — which clamps, keeping the
+                // sign — so it is the i64 difference's sign. Of the flag
+                // updates each candidate makes, `mult`'s clears it and only
+                // that subtraction can set it again, so after the sweep it is
+                // exactly "the last candidate's difference left 32 bits".
+                let ps_fits = i32::from(ps1.0).abs() + dn_bound <= i32::from(i16::MAX);
+                let alp_fits = i64::from(alp1.0).abs() + rrv_bound + pair_bound + 0x8000
+                    <= i64::from(i32::MAX);
+                if ps_fits && alp_fits {
+                    let mut sq2s = [0i32; SLOTS];
+                    let mut alp16s = [0i32; SLOTS];
+                    for k in 0..SLOTS {
+                        let ps2 = i32::from(ps1.0) + b_dn[k];
+                        sq2s[k] = (ps2 * ps2) >> 15;
+                        let pair = weighted(row[b_slot_of[k]], weights.pair);
+                        alp16s[k] = (alp1.0 + b_rrv[k] + pair + 0x8000) >> 16;
+                    }
+                    let mut last_overflowed = false;
+                    for k in 0..SLOTS {
+                        let sq2 = sq2s[k];
+                        let alp16 = alp16s[k];
+                        let difference = 2 * i64::from(i32::from(alp.0) * sq2)
+                            - 2 * i64::from(i32::from(sq.0) * alp16);
+                        last_overflowed = i32::try_from(difference).is_err();
+                        if difference > 0 {
+                            // Both fit in 16 bits: `sq2 <= 32767²>>15`, and
+                            // `alp16` is the high half of a 32-bit word.
+                            sq = Word16(sq2 as i16);
+                            ps = Word16((i32::from(ps1.0) + b_dn[k]) as i16);
+                            alp = Word16(alp16 as i16);
+                            ia = a;
+                            ib = b_slot_of[k] as i16;
+                        }
+                    }
+                    ctx.overflow = last_overflowed;
+                } else {
+                    for &b_slot in &b_slot_of {
+                        let ps2 = add(ctx, ps1, dn[b_slot]);
+                        let mut alp2 = l_mac(ctx, alp1, rrv[b_slot], weights.rrv);
+                        alp2 = l_mac(ctx, alp2, row[b_slot], weights.pair);
+                        let sq2 = mult(ctx, ps2, ps2);
+                        let alp16 = round(ctx, alp2);
+                        if improves(ctx, (sq, alp), (sq2, alp16)) {
+                            sq = sq2;
+                            ps = ps2;
+                            alp = alp16;
+                            ia = a;
+                            ib = i16::try_from(b_slot).expect("a position is 0..=39");
+                        }
                     }
                 }
-                a += step;
             }
 
             chosen[fixed] = ia;
             chosen[fixed + 1] = ib;
+            chosen_slots[fixed] = usize::try_from(ia).expect("a position is 0..=39");
+            chosen_slots[fixed + 1] = usize::try_from(ib).expect("a position is 0..=39");
             alp0 = l_mult(ctx, alp, W_1_2);
         }
 
@@ -1294,6 +1417,41 @@ fn search_pairs(
     }
 
     codvec
+}
+
+/// `l_mult(value, weight)` for a positive weight, which is exact: `l_mult`
+/// saturates only on `-32768·-32768`.
+#[inline(always)]
+fn weighted(value: Word16, weight: Word16) -> i32 {
+    debug_assert!(weight.0 > 0);
+    2 * i32::from(value.0) * i32::from(weight.0)
+}
+
+/// `init` plus an `l_add` chain over `terms`, when no partial sum can leave 32
+/// bits (`|init| + Σ|term|` fits): then no step saturates and, as `l_add`
+/// only ever *sets* the overflow flag, the flag is untouched as well.
+#[inline(always)]
+fn exact_sum(init: i32, terms: &[i32]) -> Option<i32> {
+    let mut sum = i64::from(init);
+    let mut magnitude = i64::from(init).abs();
+    for &t in terms {
+        sum += i64::from(t);
+        magnitude += i64::from(t.abs());
+    }
+    (magnitude <= i64::from(i32::MAX)).then_some(sum as i32)
+}
+
+/// `round` of [`exact_sum`]: exact when the bound leaves room for `round`'s
+/// `+0x8000` too.
+#[inline(always)]
+fn exact_rounded_sum(init: i32, terms: &[i32]) -> Option<Word16> {
+    let mut sum = i64::from(init);
+    let mut magnitude = i64::from(init).abs();
+    for &t in terms {
+        sum += i64::from(t);
+        magnitude += i64::from(t.abs());
+    }
+    (magnitude + 0x8000 <= i64::from(i32::MAX)).then_some(Word16(((sum + 0x8000) >> 16) as i16))
 }
 
 /// 10.2 kbit/s, TS 26.073 `code_8i40_31bits`.
@@ -1319,7 +1477,7 @@ fn eight_pulses_31bit(
     let mut dn = correlate_target(ctx, &h, target, 2, NB_TRACK_MR102, STEP_MR102);
     let mut joint = set_sign_joint(ctx, &mut dn, ltp_residual, NB_TRACK_MR102, STEP_MR102);
     let rr = correlate_impulse(ctx, &h, &joint.signs);
-    let codvec = search_pairs(ctx, MR102_LAYOUT, &dn, &rr, &mut joint.ipos, &joint.pos_max);
+    let codvec = search_pairs::<10>(ctx, MR102_LAYOUT, &dn, &rr, &mut joint.ipos, &joint.pos_max);
 
     let (mut code, filter_signs, sign_index, pos_index) =
         build_code_mr102(ctx, &codvec[..8], &joint.signs);
@@ -1354,7 +1512,7 @@ fn ten_pulses_35bit(
     let mut dn = correlate_target(ctx, &h, target, 2, NB_TRACK, STEP);
     let mut joint = set_sign_joint(ctx, &mut dn, ltp_residual, NB_TRACK, STEP);
     let rr = correlate_impulse(ctx, &h, &joint.signs);
-    let codvec = search_pairs(ctx, MR122_LAYOUT, &dn, &rr, &mut joint.ipos, &joint.pos_max);
+    let codvec = search_pairs::<8>(ctx, MR122_LAYOUT, &dn, &rr, &mut joint.ipos, &joint.pos_max);
 
     let (mut code, filter_signs, indices) = build_code_mr122(ctx, &codvec, &joint.signs);
     let filtered = filter_pulses(ctx, &h, &codvec, &filter_signs);

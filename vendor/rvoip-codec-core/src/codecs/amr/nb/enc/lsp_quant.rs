@@ -702,6 +702,36 @@ fn matrix_distance(
     dist
 }
 
+/// [`matrix_distance`]'s value, without the overflow flag.
+///
+/// Each saturating step is its clamp: `sub`/`add` clamp to 16 bits, and
+/// `mult(w, e)` is `(w·e) >> 15`, which can only leave 16 bits upwards (at
+/// `−32768·−32768`). The four squares are non-negative, so the partial sums
+/// only grow: once one passes `MAX_32` the chain sticks at `MAX_32` (an `l_mult`
+/// that saturates gives `MAX_32` too), so the result is the clamped total.
+/// The searches below use this for every candidate and then rerun
+/// [`matrix_distance`] on the last one: every flag update before its first
+/// `sub`/`add` is overwritten there, and their own `l_sub` comparisons of two
+/// values in `0..=MAX_32` cannot saturate, so that leaves the flag as the
+/// reference does.
+#[inline(always)]
+fn matrix_distance_value(
+    r: [i32; 4],
+    codeword: &[i16],
+    w: [i32; 4],
+    invert: bool,
+) -> Word32 {
+    let mut total = 0i64;
+    for k in 0..4 {
+        let cb = i32::from(codeword[k]);
+        let err = if invert { r[k] + cb } else { r[k] - cb };
+        let err = err.clamp(i32::from(i16::MIN), i32::from(i16::MAX));
+        let term = ((w[k] * err) >> 15).min(i32::from(i16::MAX));
+        total += 2 * i64::from(term * term);
+    }
+    Word32(total.min(i64::from(MAX_32)) as i32)
+}
+
 /// Search a four-dimensional matrix codebook — `Vq_subvec`.
 ///
 /// Overwrites both residual pairs with the chosen codevector. Ascending scan,
@@ -724,15 +754,20 @@ pub fn search_matrix(
         "codebook holds fewer than {size} candidates"
     );
 
+    let r = [r1[0], r1[1], r2[0], r2[1]].map(|v| i32::from(v.0));
+    let w = [w1[0], w1[1], w2[0], w2[1]].map(|v| i32::from(v.0));
     let mut dist_min = Word32(MAX_32);
     let mut index = 0usize;
-    for i in 0..size {
-        let base = i * 4;
-        let dist = matrix_distance(ctx, *r1, *r2, &book[base..base + 4], *w1, *w2, false);
-        if l_sub(ctx, dist, dist_min).0 < 0 {
+    for (i, word) in book[..size * 4].chunks_exact(4).enumerate() {
+        let dist = matrix_distance_value(r, word, w, false);
+        if dist.0 < dist_min.0 {
             dist_min = dist;
             index = i;
         }
+    }
+    if size > 0 {
+        let last = (size - 1) * 4;
+        matrix_distance(ctx, *r1, *r2, &book[last..last + 4], *w1, *w2, false);
     }
 
     let base = index * 4;
@@ -774,27 +809,30 @@ pub fn search_matrix_signed(
         "codebook holds fewer than {size} candidates"
     );
 
+    let r = [r1[0], r1[1], r2[0], r2[1]].map(|v| i32::from(v.0));
+    let w = [w1[0], w1[1], w2[0], w2[1]].map(|v| i32::from(v.0));
     let mut dist_min = Word32(MAX_32);
     let mut index = 0usize;
     let mut negative = false;
 
-    for i in 0..size {
-        let base = i * 4;
-        let word = &book[base..base + 4];
-
-        let positive = matrix_distance(ctx, *r1, *r2, word, *w1, *w2, false);
-        if l_sub(ctx, positive, dist_min).0 < 0 {
+    for (i, word) in book[..size * 4].chunks_exact(4).enumerate() {
+        let positive = matrix_distance_value(r, word, w, false);
+        if positive.0 < dist_min.0 {
             dist_min = positive;
             index = i;
             negative = false;
         }
 
-        let inverted = matrix_distance(ctx, *r1, *r2, word, *w1, *w2, true);
-        if l_sub(ctx, inverted, dist_min).0 < 0 {
+        let inverted = matrix_distance_value(r, word, w, true);
+        if inverted.0 < dist_min.0 {
             dist_min = inverted;
             index = i;
             negative = true;
         }
+    }
+    if size > 0 {
+        let last = (size - 1) * 4;
+        matrix_distance(ctx, *r1, *r2, &book[last..last + 4], *w1, *w2, true);
     }
 
     let base = index * 4;
