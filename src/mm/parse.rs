@@ -603,7 +603,18 @@ fn read_part(
             for &id in ids {
                 children.push(read_part(parts, id as usize, raw, depth + 1, limits, findings)?);
             }
-            Body::Multipart(children)
+            if children.is_empty() {
+                // RFC 2046 §5.1.1 wants at least one body part, and mail-parser reads an empty
+                // one back differently once written: keep it as what it carries, nothing.
+                findings.push(Finding::warning(format!(
+                    "part {index} ({}): a multipart without parts, read as empty text",
+                    content_type.mime
+                )));
+                content_type = ContentType::new("text/plain");
+                Body::Text(String::new())
+            } else {
+                Body::Multipart(children)
+            }
         }
     };
     if !content_type.is_multipart() && matches!(body, Body::Multipart(_)) {
