@@ -474,18 +474,25 @@ fn convert_to_mmsc(entry: &Entry, body: &[u8], ctx: &Ctx<'_>, rcpts: &[String], 
         originator_system: mdn_to.unwrap_or_default(),
         recipient: String::new(),
     };
-    // The MM4 leg cannot carry the sender's DSN request: keep it for a failure or delay.
-    let first = entry.envelope.rcpt_to.iter().find(|r| rcpts.contains(&r.address));
-    let dsn_on_failure = (!never && !entry.envelope.mail_from.is_empty())
-        .then_some(first)
-        .flatten()
-        .map(|r| DsnFailure {
+    // The MM4 leg cannot carry the sender's DSN request: keep it for a failure or delay, per
+    // recipient (RFC 3461 §4.1: no NOTIFY means FAILURE). One MM goes to the MMSC for all its
+    // recipients, so the DSN names the first that asked for one.
+    let failure = |r: &Rcpt| r.notify.as_deref().is_none_or(|n| n.contains("FAILURE"));
+    let delay = |r: &Rcpt| r.notify.as_deref().is_some_and(|n| n.contains("DELAY"));
+    let asking = entry
+        .envelope
+        .rcpt_to
+        .iter()
+        .find(|r| rcpts.contains(&r.address) && (failure(r) || delay(r)));
+    let dsn_on_failure =
+        asking.filter(|_| !entry.envelope.mail_from.is_empty()).map(|r| DsnFailure {
             return_path: entry.envelope.mail_from.clone(),
             recipient: r.address.clone(),
             orcpt: r.orcpt.clone(),
             envid: entry.envelope.envid.clone(),
             message_id: message_id.clone(),
-            notify_delay: r.notify.as_deref().is_some_and(|n| n.contains("DELAY")),
+            notify_delay: delay(r),
+            notify_failure: failure(r),
         });
     let mm_id = ctx.keys.message_id(&token);
     let sm = SpooledMessage {
@@ -851,7 +858,7 @@ pub fn failure_dsn(
     config: &Config,
     id: &str,
     now: u64,
-) -> Option<NewMessage> {
+) -> Result<NewMessage, String> {
     use crate::mail::dsn::{Action, StatusCode};
     let delayed = kind == DsnKind::Delayed;
     let (action, code) = match kind {
@@ -859,14 +866,11 @@ pub fn failure_dsn(
         DsnKind::Expired => (Action::Failed, StatusCode::new(5, 4, 7)),
         DsnKind::Rejected => (Action::Failed, StatusCode::new(5, 0, 0)),
     };
-    let original_recipient = df.orcpt.as_deref().map(|o| {
-        let addr = o.split_once(';').map_or(o, |(_, a)| a).trim();
-        crate::mail::envelope::xtext_decode(addr)
-    });
     let d = Dsn {
         return_path: df.return_path.clone(),
         final_recipient: df.recipient.clone(),
-        original_recipient,
+        // Stored as the session read it: xtext already decoded, the address type dropped.
+        original_recipient: df.orcpt.clone(),
         envid: df.envid.clone(),
         action,
         code,
@@ -882,8 +886,11 @@ pub fn failure_dsn(
         original_message_id: df.message_id.clone(),
         at: now as i64,
     };
-    let message_id = format!("{id}.dsn@{}", config.server.hostname);
-    dsn_message(config, now, message_id, &d).ok()
+    // One id per kind: the delayed notice and the final failure are different messages, and
+    // a receiver that drops duplicate Message-IDs must not lose the second.
+    let suffix = if delayed { "dsn-delayed" } else { "dsn" };
+    let message_id = format!("{id}.{suffix}@{}", config.server.hostname);
+    dsn_message(config, now, message_id, &d).map_err(|e| e.to_string())
 }
 
 /// The first value of a header field in a message's header section (unfolded lines only).

@@ -445,18 +445,15 @@ impl Queue {
                 if entry.attempts == 1
                     && let Some(df) = dsn_on_failure.as_deref().filter(|d| d.notify_delay)
                 {
-                    self.spool_report(
-                        &entry,
-                        process::failure_dsn(
-                            df,
-                            DsnKind::Delayed,
-                            &e.to_string(),
-                            &self.config,
-                            &entry.id,
-                            now,
-                        ),
-                        "dsn",
+                    let dsn = process::failure_dsn(
+                        df,
+                        DsnKind::Delayed,
+                        &e.to_string(),
+                        &self.config,
+                        &entry.id,
+                        now,
                     );
+                    self.spool_report(&entry, self.built(&entry, dsn), "dsn");
                 }
                 tracing::warn!(context = "delivery", event = "deferred", id = %entry.id, purpose = %purpose, next_hop = %next_hop, attempts = entry.attempts, retry_in_s = entry.next_attempt - now, error = %e);
                 self.schedule(&entry.id, entry.next_attempt);
@@ -480,7 +477,7 @@ impl Queue {
                         return;
                     }
                 }
-                if let Some(df) = &dsn_on_failure {
+                if let Some(df) = dsn_on_failure.as_deref().filter(|d| d.notify_failure) {
                     let dsn = process::failure_dsn(
                         df,
                         if expired { DsnKind::Expired } else { DsnKind::Rejected },
@@ -489,7 +486,7 @@ impl Queue {
                         &entry.id,
                         now,
                     );
-                    if !self.spool_report(&entry, dsn, "dsn") {
+                    if !self.spool_report(&entry, self.built(&entry, dsn), "dsn") {
                         self.hold(
                             &mut entry,
                             format!("failed ({e}) and its DSN could not be spooled"),
@@ -504,6 +501,16 @@ impl Queue {
                 tracing::error!(context = "delivery", event = if expired { "expired" } else { "failed" }, id = %entry.id, purpose = %purpose, next_hop = %next_hop, attempts = entry.attempts + 1, error = %e, reported = on_failure.is_some() || dsn_on_failure.is_some());
             }
         }
+    }
+
+    /// A report that could not be built (its input made a header we refuse to write) is
+    /// logged, never silently skipped.
+    fn built(&self, parent: &Entry, report: Result<NewMessage, String>) -> Option<NewMessage> {
+        report
+            .inspect_err(|e| {
+                tracing::error!(context = "queue", event = "report-build-failed", id = %parent.id, error = %e);
+            })
+            .ok()
     }
 
     /// Spools a report built at delivery time and counts it; `false` when it could not be

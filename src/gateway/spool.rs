@@ -103,7 +103,7 @@ pub struct DsnFailure {
     pub return_path: String,
     /// The inbound recipient (an MMS user), the DSN's Final-Recipient.
     pub recipient: String,
-    /// Its ORCPT as received (`rfc822;addr`).
+    /// Its ORCPT as the session read it (xtext decoded, without the `rfc822;` type).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orcpt: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,6 +114,14 @@ pub struct DsnFailure {
     /// NOTIFY asked for DELAY: one `delayed` DSN at the first deferral.
     #[serde(default)]
     pub notify_delay: bool,
+    /// NOTIFY was absent or named FAILURE (RFC 3461 §4.1): a `failed` DSN if it fails.
+    #[serde(default = "failure_by_default")]
+    pub notify_failure: bool,
+}
+
+/// Spools written before `notify_failure` existed kept a DsnFailure only when one was wanted.
+fn failure_by_default() -> bool {
+    true
 }
 
 /// What to report if an outbound message fails permanently or expires: the MM4 delivery report

@@ -382,7 +382,7 @@ fn a_read_report_about_an_mm_built_from_fax_becomes_an_mdn_to_disposition_notifi
     let mut entry = inbound("+4917012345/TYPE=PLMN@mms.example.net", "fax-user@example.org");
     entry.envelope.envid = Some("E1".into());
     entry.envelope.rcpt_to[0].notify = Some("FAILURE,DELAY".into());
-    entry.envelope.rcpt_to[0].orcpt = Some("rfc822;+4917012345@mms.example.net".into());
+    entry.envelope.rcpt_to[0].orcpt = Some("+4917012345@mms.example.net".into());
     let plan = process(&entry, fax.as_bytes(), &ctx);
     assert_eq!(plan.messages.len(), 1, "{:?}", plan.events);
     let mm = &plan.messages[0];
@@ -436,10 +436,11 @@ fn an_mm_toward_the_mmsc_that_fails_or_is_delayed_becomes_a_dsn_to_the_fax_sende
     let df = DsnFailure {
         return_path: "FAX=+12125550100@onramp.example.net".into(),
         recipient: "+4917012345/TYPE=PLMN@mms.example.net".into(),
-        orcpt: Some("rfc822;+2B4917012345@mms.example.net".into()),
+        orcpt: Some("+4917012345@mms.example.net".into()),
         envid: Some("E1".into()),
         message_id: Some("<fax-1@onramp.example.net>".into()),
         notify_delay: true,
+        notify_failure: true,
     };
     let limits = crate::mail::Limits::default();
     for (kind, action, status) in [
@@ -460,5 +461,31 @@ fn an_mm_toward_the_mmsc_that_fails_or_is_delayed_becomes_a_dsn_to_the_fax_sende
             r.original_recipient.as_ref().map(|a| a.address.as_str()),
             Some("+4917012345@mms.example.net")
         );
+    }
+}
+
+#[test]
+fn the_senders_notify_decides_which_dsns_a_failure_or_delay_gives() {
+    let (cfg, conv, keys) = fixture(fake_fax_to_mm());
+    let ctx = test_ctx(&cfg, &conv, &keys, 9);
+    let fax = std::fs::read(format!("{}/samples/mail/fax-swaks.eml", env!("CARGO_MANIFEST_DIR")))
+        .unwrap();
+    // (NOTIFY, a DsnFailure kept, failed DSN wanted, delayed DSN wanted): RFC 3461 §4.1.
+    for (notify, kept, failure, delay) in [
+        (None, true, true, false),
+        (Some("FAILURE,DELAY"), true, true, true),
+        (Some("DELAY"), true, false, true),
+        (Some("SUCCESS"), false, false, false),
+        (Some("NEVER"), false, false, false),
+    ] {
+        let mut entry = inbound("+4917012345/TYPE=PLMN@mms.example.net", "fax-user@example.org");
+        entry.envelope.rcpt_to[0].notify = notify.map(Into::into);
+        let plan = process(&entry, &fax, &ctx);
+        assert_eq!(plan.messages.len(), 1, "{notify:?}: {:?}", plan.events);
+        let df = plan.messages[0].dsn_on_failure.as_ref();
+        assert_eq!(df.is_some(), kept, "{notify:?}");
+        if let Some(df) = df {
+            assert_eq!((df.notify_failure, df.notify_delay), (failure, delay), "{notify:?}");
+        }
     }
 }
