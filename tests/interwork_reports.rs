@@ -20,6 +20,7 @@ fn report_cases() -> Vec<PathBuf> {
         .filter(|p| p.join("case.toml").is_file() && p.join("gateway.toml").is_file())
         .collect();
     dirs.sort();
+    assert!(dirs.len() >= 6, "the DSN/MDN report cases are missing: {dirs:?}");
     dirs
 }
 

@@ -19,7 +19,10 @@ fn inputs() -> Vec<(PathBuf, Vec<u8>, Option<To>, Config)> {
         .filter_map(|case| {
             // The case as the samples engine reads it: its target and its own configuration.
             let name = case.file_name()?.to_string_lossy().into_owned();
-            let c = Case::load(&name, &case).ok()?;
+            if !case.join("case.toml").is_file() {
+                return None; // media/, not a case
+            }
+            let c = Case::load(&name, &case).unwrap_or_else(|e| panic!("{name}: {e}"));
             let config = c.configuration(&Config::embedded().unwrap()).unwrap();
             let to = c.kind.target().filter(|t| *t != To::Mm);
             let raw = std::fs::read(case.join("input.eml")).unwrap();

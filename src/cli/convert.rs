@@ -54,12 +54,10 @@ pub(crate) fn run(args: Args) -> ExitCode {
         Err(e) => return super::fail(2, e),
     };
     if config.server.hmac_key.is_none() {
-        // The gateway's generated key, read only: `convert` never creates one.
+        // The gateway's generated key, read only (`convert` never creates one), byte for byte
+        // as the gateway reads it (`Spool::hmac_key`): a trailing newline is part of the key.
         let path = config.server.spool.join("hmac.key");
-        config.server.hmac_key = std::fs::read_to_string(path)
-            .ok()
-            .map(|k| k.trim().to_owned())
-            .filter(|k| k.len() >= 32);
+        config.server.hmac_key = std::fs::read_to_string(path).ok().filter(|k| k.len() >= 32);
     }
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
     let id = format!("convert.{now}@{}", config.server.hostname);

@@ -171,14 +171,15 @@ async fn deliver_smtp(
     let tls = |verify: bool| {
         let mut b = TlsParameters::builder(host.to_owned());
         if verify && let Some(pem) = &client.tls_ca {
+            // Local setup, checked at start: never a reason to give up on a message.
             let ca = lettre::transport::smtp::client::Certificate::from_pem(pem)
-                .map_err(|e| DeliveryError::permanent(format!("delivery.tls_ca: {e}")))?;
+                .map_err(|e| DeliveryError::transient(format!("delivery.tls_ca: {e}")))?;
             b = b.add_root_certificate(ca);
         }
         b.dangerous_accept_invalid_certs(!verify)
             .dangerous_accept_invalid_hostnames(!verify)
             .build_rustls()
-            .map_err(|e| DeliveryError::permanent(format!("TLS setup for {host}: {e}")))
+            .map_err(|e| DeliveryError::transient(format!("TLS setup for {host}: {e}")))
     };
     let implicit = if implicit_tls { Some(tls(true)?) } else { None };
     let mut conn = AsyncSmtpConnection::connect_tokio1(

@@ -22,7 +22,7 @@ use super::process::{self, Ctx, DsnKind, Event, NewMessage};
 use super::session::Message;
 use super::spool::{Entry, SentRecord, Spool, SpoolError, Stage};
 use super::token::Keys;
-use super::workers::Workers;
+use super::workers::{WorkerError, Workers};
 
 /// How often the spool directory is rescanned for entries changed from outside.
 const RESCAN: Duration = Duration::from_secs(15);
@@ -60,11 +60,11 @@ impl Queue {
         keys: Arc<Keys>,
         metrics: Metrics,
         tls_ca: Option<Vec<u8>>,
-    ) -> Arc<Queue> {
+    ) -> Result<Arc<Queue>, WorkerError> {
         let workers = Arc::new(Semaphore::new(config.server.workers.max(1)));
         let deliveries = Arc::new(Semaphore::new(config.delivery.concurrency.max(1)));
-        let pool = Workers::new(config.server.workers.max(1));
-        Arc::new(Queue {
+        let pool = Workers::new(config.server.workers.max(1))?;
+        Ok(Arc::new(Queue {
             config,
             spool,
             converters,
@@ -76,7 +76,7 @@ impl Queue {
             tls_ca: tls_ca.map(Arc::new),
             workers,
             deliveries,
-        })
+        }))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Schedule> {
@@ -288,7 +288,7 @@ impl Queue {
     fn finish_processing(
         &self,
         mut entry: Entry,
-        result: Result<Result<process::Plan, SpoolError>, super::workers::WorkerError>,
+        result: Result<Result<process::Plan, SpoolError>, WorkerError>,
     ) {
         let plan = match result {
             Ok(Ok(p)) => p,

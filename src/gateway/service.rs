@@ -66,13 +66,19 @@ pub async fn start(config: Config, converters: Converters) -> Result<Running, St
         }
     }
     let metrics = Metrics::new();
+    // Checked here so a bad file stops the start instead of failing every smtps:// delivery.
     let tls_ca = match &config.delivery.tls_ca {
         Some(p) => {
-            Some(std::fs::read(p).map_err(|e| format!("delivery.tls_ca: {}: {e}", p.display()))?)
+            let pem =
+                std::fs::read(p).map_err(|e| format!("delivery.tls_ca: {}: {e}", p.display()))?;
+            lettre::transport::smtp::client::Certificate::from_pem(&pem)
+                .map_err(|e| format!("delivery.tls_ca: {}: {e}", p.display()))?;
+            Some(pem)
         }
         None => None,
     };
-    let queue = Queue::new(config.clone(), spool, converters, keys, metrics.clone(), tls_ca);
+    let queue = Queue::new(config.clone(), spool, converters, keys, metrics.clone(), tls_ca)
+        .map_err(|e| e.to_string())?;
     let resumed = queue.recover().map_err(|e| e.to_string())?;
     let tls = match (&config.server.tls_cert, &config.server.tls_key) {
         (Some(c), Some(k)) => Some(load_tls(c, k).map_err(|e| e.to_string())?),

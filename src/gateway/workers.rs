@@ -20,6 +20,9 @@ type Job = Box<dyn FnOnce() + Send>;
 pub enum WorkerError {
     #[error("the conversion job panicked or its thread is gone")]
     Lost,
+    /// Without its threads every conversion would be lost while the server looked healthy.
+    #[error("cannot start conversion thread {index}: {source}")]
+    Spawn { index: usize, source: std::io::Error },
 }
 
 /// A fixed set of low-priority threads fed through one queue.
@@ -29,19 +32,17 @@ pub struct Workers {
 
 impl Workers {
     /// Starts `n` threads (at least one). They end when the pool is dropped.
-    pub fn new(n: usize) -> Workers {
+    pub fn new(n: usize) -> Result<Workers, WorkerError> {
         let (tx, rx) = channel::<Job>();
         let rx = Arc::new(Mutex::new(rx));
-        for i in 0..n.max(1) {
+        for index in 0..n.max(1) {
             let rx = rx.clone();
-            let spawned = std::thread::Builder::new()
-                .name(format!("mm3gw-convert-{i}"))
-                .spawn(move || worker(&rx));
-            if let Err(e) = spawned {
-                tracing::error!(context = "queue", event = "worker-spawn-failed", error = %e);
-            }
+            std::thread::Builder::new()
+                .name(format!("mm3gw-convert-{index}"))
+                .spawn(move || worker(&rx))
+                .map_err(|source| WorkerError::Spawn { index, source })?;
         }
-        Workers { tx: Mutex::new(tx) }
+        Ok(Workers { tx: Mutex::new(tx) })
     }
 
     /// Runs `f` on a conversion thread and awaits its result.
@@ -89,7 +90,7 @@ mod tests {
 
     #[tokio::test]
     async fn jobs_run_on_lowered_threads_and_a_panic_loses_only_its_result() {
-        let w = Workers::new(2);
+        let w = Workers::new(2).unwrap();
         let (name, nice) = w
             .run(|| {
                 let tid = rustix::thread::gettid();
@@ -102,6 +103,7 @@ mod tests {
             .unwrap();
         assert!(name.unwrap().starts_with("mm3gw-convert-"));
         let ours = rustix::process::getpriority_process(Some(rustix::thread::gettid())).unwrap();
+        // Raising nice needs no privilege, so it holds wherever the suite runs.
         assert_eq!(nice, (ours + NICE).min(19));
         assert!(matches!(w.run(|| panic!("boom")).await, Err(WorkerError::Lost)));
         assert_eq!(w.run(|| 2 + 2).await.unwrap(), 4);
