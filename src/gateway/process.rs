@@ -460,8 +460,13 @@ fn convert_to_mmsc(entry: &Entry, body: &[u8], ctx: &Ctx<'_>, rcpts: &[String], 
     let never = entry.envelope.rcpt_to.iter().all(|r| r.notify.as_deref() == Some("NEVER"));
     // RFC 3798: the sender asks for an MDN with Disposition-Notification-To; the token carries
     // that address (and the read-reply flag) so the MMSC's read report can become the MDN.
-    let mdn_to = header_value(body, "disposition-notification-to").and_then(|v| addr_spec(&v));
-    let message_id = header_value(body, "message-id");
+    // Both ride in the token, which must stay one header line (RFC 5322's 998 octets): an
+    // address longer than SMTP allows (RFC 5321 §4.5.3.1) asks for no MDN, and an overlong
+    // Message-ID is not kept (the report then names none).
+    let mdn_to = header_value(body, "disposition-notification-to")
+        .and_then(|v| addr_spec(&v))
+        .filter(|a| a.len() <= 254);
+    let message_id = header_value(body, "message-id").filter(|m| m.len() <= 250);
     let token = Token {
         flags: Flags {
             delivery_report: notify("SUCCESS"),
