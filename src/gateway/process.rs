@@ -463,9 +463,14 @@ fn convert_to_mmsc(entry: &Entry, body: &[u8], ctx: &Ctx<'_>, rcpts: &[String], 
     // Both ride in the token, which must stay one header line (RFC 5322's 998 octets): an
     // address longer than SMTP allows (RFC 5321 §4.5.3.1) asks for no MDN, and an overlong
     // Message-ID is not kept (the report then names none).
-    let mdn_to = header_value(body, "disposition-notification-to")
-        .and_then(|v| addr_spec(&v))
-        .filter(|a| a.len() <= 254);
+    // The address is read by the same parser that set the MM's read-reply flag (folded or
+    // encoded values included), so a read reply asked for always has somewhere to go.
+    let limits = crate::mail::Limits::default();
+    let mdn_to = crate::mm::parse_mime(body, &limits.mime)
+        .ok()
+        .and_then(|m| crate::mail::Common::read(&m).disposition_notification_to)
+        .map(|m| m.address)
+        .filter(|a| !a.is_empty() && a.len() <= 254);
     let message_id = header_value(body, "message-id").filter(|m| m.len() <= 250);
     let token = Token {
         flags: Flags {
@@ -906,16 +911,6 @@ pub(crate) fn header_value(body: &[u8], name: &str) -> Option<String> {
         let (n, v) = l.split_once(':')?;
         n.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
     })
-}
-
-/// The address of a one-mailbox header value (`Name <a@b>` or `a@b`); `None` when empty.
-fn addr_spec(value: &str) -> Option<String> {
-    let v = match (value.rfind('<'), value.rfind('>')) {
-        (Some(i), Some(j)) if i < j => &value[i + 1..j],
-        _ => value,
-    };
-    let v = v.trim();
-    (!v.is_empty() && v.contains('@')).then(|| v.to_owned())
 }
 
 /// A DSN or MDN coming back (read with `mail::dsn` / `mail::mdn`): correlate by token, then
