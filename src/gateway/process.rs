@@ -629,24 +629,32 @@ fn local(
 /// An MM4_delivery_report.REQ from the MMSC about an MM built here: a DSN to the sender of the
 /// fax mail or voice message it came from (spec/mms.md §5 "MM4 → external"), when the sender's
 /// NOTIFY asked for that outcome. Returns the status for the DR.RES.
+/// The token an MMSC report names as its X-Mms-Message-ID; `None` (with the events saying why)
+/// for an MM not built here or a token that does not verify.
+fn report_token(ctx: &Ctx<'_>, mm: &Mm4, what: &str, plan: &mut Plan) -> Option<Token> {
+    let id = mm.elements.message_id.as_ref().map(|i| i.key().to_owned()).unwrap_or_default();
+    match ctx.keys.verify(&format!("<{id}>")) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            if !matches!(e, TokenError::NotAToken) {
+                plan.events.push(Event::TokenRefused { reason: e.to_string() });
+            }
+            plan.events.push(Event::Dropped {
+                reason: format!("{what} report for an MM not built here ({id})"),
+            });
+            None
+        }
+    }
+}
+
 fn mmsc_delivery_report(
     ctx: &Ctx<'_>,
     mm: &Mm4,
     stamps: &mut Stamps<'_>,
     plan: &mut Plan,
 ) -> RequestStatus {
-    let id = mm.elements.message_id.as_ref().map(|i| i.key().to_owned()).unwrap_or_default();
-    let token = match ctx.keys.verify(&format!("<{id}>")) {
-        Ok(t) => t,
-        Err(e) => {
-            if !matches!(e, TokenError::NotAToken) {
-                plan.events.push(Event::TokenRefused { reason: e.to_string() });
-            }
-            plan.events.push(Event::Dropped {
-                reason: format!("delivery report for an MM not built here ({id})"),
-            });
-            return RequestStatus::MessageNotFound;
-        }
+    let Some(token) = report_token(ctx, mm, "delivery", plan) else {
+        return RequestStatus::MessageNotFound;
     };
     let Some(status) = mm.elements.mm_status.clone() else {
         return RequestStatus::MessageFormatCorrupt;
@@ -716,18 +724,8 @@ fn mmsc_read_reply(
     stamps: &mut Stamps<'_>,
     plan: &mut Plan,
 ) -> RequestStatus {
-    let id = mm.elements.message_id.as_ref().map(|i| i.key().to_owned()).unwrap_or_default();
-    let token = match ctx.keys.verify(&format!("<{id}>")) {
-        Ok(t) => t,
-        Err(e) => {
-            if !matches!(e, TokenError::NotAToken) {
-                plan.events.push(Event::TokenRefused { reason: e.to_string() });
-            }
-            plan.events.push(Event::Dropped {
-                reason: format!("read report for an MM not built here ({id})"),
-            });
-            return RequestStatus::MessageNotFound;
-        }
+    let Some(token) = report_token(ctx, mm, "read", plan) else {
+        return RequestStatus::MessageNotFound;
     };
     let Some(status) = mm.elements.read_status.clone() else {
         return RequestStatus::MessageFormatCorrupt;
