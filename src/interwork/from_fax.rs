@@ -122,7 +122,7 @@ pub(super) fn pages_to_parts(
     };
     // The size checked is the MM4's (`assemble`), where images travel base64 in 76-column
     // lines: 57 bytes of image take 78 bytes of message.
-    limits.max_bytes = limits.max_bytes.min(inw.max_message_bytes) * 57 / 78;
+    limits.max_bytes = limits.max_bytes.min(inw.max_message_bytes).saturating_mul(57) / 78;
     let opts =
         ToImageOptions { reserve_bytes: FRAMING_BYTES + reserve, ..ToImageOptions::default() };
     let bilevel: Vec<Page> = pages

@@ -55,6 +55,20 @@ pub struct CaseResult {
     pub outputs: Option<(Vec<u8>, Vec<u8>)>,
 }
 
+impl CaseResult {
+    /// A case whose run panicked (a bug in the engine or a conversion): reported, not fatal.
+    fn panicked(name: &str, dir: &std::path::Path) -> CaseResult {
+        CaseResult {
+            name: name.to_owned(),
+            dir: dir.to_owned(),
+            kind: None,
+            outcome: Outcome::Error("the run panicked (a bug: please report it)".into()),
+            updated: false,
+            outputs: None,
+        }
+    }
+}
+
 /// The output of a case for `input`, in the form its expected file holds: the inspection
 /// report as pretty JSON, or the converted message with LF line ends, preceded by its SMTP
 /// envelope and omissions as `X-Case-*` lines.
@@ -203,7 +217,12 @@ pub fn run_all(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some((name, dir)) = cases.get(i) else { break };
-                    if tx.send(run_case(name, dir, base, opts)).is_err() {
+                    // A bug that panics on one case is that case's error, not the run's end.
+                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        run_case(name, dir, base, opts)
+                    }))
+                    .unwrap_or_else(|_| CaseResult::panicked(name, dir));
+                    if tx.send(r).is_err() {
                         break;
                     }
                 }
