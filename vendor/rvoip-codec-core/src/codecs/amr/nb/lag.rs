@@ -585,6 +585,26 @@ impl Excitation {
             let backward = base + j;
             let forward = backward + 1;
 
+            // Fast path: no coefficient is -32768, so every `L_mult` is the
+            // exact 2·x·c, and when 2·Σ|x·c| fits in 32 bits no partial sum
+            // of the chain can saturate; `L_mac` then never touches the
+            // overflow flag, so the exact sum is the chain's result.
+            let mut exact = 0i64;
+            let mut bound = 0i64;
+            for i in 0..TAPS_PER_SIDE {
+                let k = i * UP_SAMP_MAX;
+                let a = i64::from(self.samples[backward - i].0)
+                    * i64::from(INTER_6_PRED[lead + k]);
+                let b = i64::from(self.samples[forward + i].0)
+                    * i64::from(INTER_6_PRED[trail + k]);
+                exact += a + b;
+                bound += a.abs() + b.abs();
+            }
+            if 2 * bound <= i64::from(i32::MAX) {
+                self.samples[HISTORY + j] = round(ctx, Word32((2 * exact) as i32));
+                continue;
+            }
+
             let mut acc = Word32(0);
             for i in 0..TAPS_PER_SIDE {
                 // Six coefficients per sample of delay: plain index
