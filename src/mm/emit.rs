@@ -78,13 +78,18 @@ impl Mm4 {
 
     /// The model as [`Mm4::to_bytes`] carries it, so `parse(to_bytes(m)) == m.as_emitted()`:
     /// Bcc dropped (envelope only on MM4), our version when none was given, the type spelled
-    /// canonically, text parts declared UTF-8 (they are written in UTF-8 whatever charset they
-    /// came in), a single text body ending on a line break.
+    /// canonically, the subject's white-space runs as single spaces, text parts declared UTF-8
+    /// (they are written in UTF-8 whatever charset they came in), a single text body ending on
+    /// a line break.
     pub fn as_emitted(&self) -> Mm4 {
         let mut m = self.clone();
         m.elements.bcc.clear();
         m.elements.mms_version.get_or_insert_with(|| MMS_VERSION.to_string());
         m.message_type_raw = None;
+        // Read back with runs of white space as one (see `parse`).
+        if let Some(subject) = &mut m.elements.subject {
+            *subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
         if let Some(body) = &mut m.body {
             utf8_texts(body);
             // A text body ends on a line break (see mime::write_message_body).

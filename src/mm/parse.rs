@@ -217,7 +217,10 @@ fn read_headers(
                     HeaderValue::Text(t) => single_line(t),
                     _ => value,
                 };
-                e.subject.get_or_insert(decoded);
+                // Runs of white space read as one: mail-parser collapses a run that a fold
+                // splits, so a run kept here would not survive our own writer's folding.
+                let collapsed = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
+                e.subject.get_or_insert(collapsed);
             }
             "date" => {
                 // From the raw text alone, so a value reads the same wherever it stands.
