@@ -78,7 +78,7 @@ impl Mm4 {
 
     /// The model as [`Mm4::to_bytes`] carries it, so `parse(to_bytes(m)) == m.as_emitted()`:
     /// Bcc dropped (envelope only on MM4), our version when none was given, the type spelled
-    /// canonically, the subject's white-space runs as single spaces, text parts declared UTF-8
+    /// canonically, the subject's white-space runs (and control characters) as single spaces, text parts declared UTF-8
     /// (they are written in UTF-8 whatever charset they came in), a single text body ending on
     /// a line break.
     pub fn as_emitted(&self) -> Mm4 {
@@ -88,7 +88,11 @@ impl Mm4 {
         m.message_type_raw = None;
         // Read back with runs of white space as one (see `parse`).
         if let Some(subject) = &mut m.elements.subject {
-            *subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
+            *subject = subject
+                .split(|c: char| c.is_whitespace() || c.is_control())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
         }
         if let Some(body) = &mut m.body {
             utf8_texts(body);

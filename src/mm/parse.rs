@@ -219,7 +219,12 @@ fn read_headers(
                 };
                 // Runs of white space read as one: mail-parser collapses a run that a fold
                 // splits, so a run kept here would not survive our own writer's folding.
-                let collapsed = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
+                // Control characters (never legal in a subject) count as white space.
+                let collapsed = decoded
+                    .split(|c: char| c.is_whitespace() || c.is_control())
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 e.subject.get_or_insert(collapsed);
             }
             "date" => {
@@ -272,6 +277,14 @@ fn read_headers(
                 e.read_status = Some(ReadStatus::parse(&value))
             }
             n if MIME_HEADERS.contains(&n) => {}
+            // RFC 5322 §3.6.8: a field name is printable ASCII without a colon. Anything else
+            // is a broken line that, written back, would swallow the header after it.
+            _ if !name.bytes().all(|b| b.is_ascii_graphic() && b != b':') || name.is_empty() => {
+                findings.push(Finding::warning(format!(
+                    "a header line whose name is not a field name was dropped ({})",
+                    name.escape_debug()
+                )));
+            }
             _ => e.extra.push((name.to_string(), value)),
         }
     }
