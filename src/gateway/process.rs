@@ -863,17 +863,26 @@ pub fn failure_dsn(
     df: &DsnFailure,
     kind: DsnKind,
     text: &str,
+    smtp_code: Option<u16>,
     config: &Config,
     id: &str,
     now: u64,
 ) -> Result<NewMessage, String> {
     use crate::mail::dsn::{Action, StatusCode};
     let delayed = kind == DsnKind::Delayed;
+    // A refusal keeps the next hop's enhanced status code (`550 5.7.1 …`) when it gave one.
+    let refused = text
+        .split_whitespace()
+        .find_map(|w| StatusCode::parse(w).filter(|c| c.class == 5))
+        .unwrap_or(StatusCode::new(5, 0, 0));
     let (action, code) = match kind {
         DsnKind::Delayed => (Action::Delayed, StatusCode::new(4, 4, 7)),
         DsnKind::Expired => (Action::Failed, StatusCode::new(5, 4, 7)),
-        DsnKind::Rejected => (Action::Failed, StatusCode::new(5, 0, 0)),
+        DsnKind::Rejected => (Action::Failed, refused),
     };
+    // RFC 3464 §2.3.6: `smtp` only for what an SMTP server answered; our own reasons
+    // (connection refused, TLS, expiry without a reply) carry our diagnostic type.
+    let diagnostic_type = if smtp_code.is_some() { "smtp" } else { "X-mm3gw" };
     let d = Dsn {
         return_path: df.return_path.clone(),
         final_recipient: df.recipient.clone(),
@@ -882,7 +891,7 @@ pub fn failure_dsn(
         envid: df.envid.clone(),
         action,
         code,
-        diagnostic: format!("smtp; {text}"),
+        diagnostic: format!("{diagnostic_type}; {text}"),
         human_text: if delayed {
             format!(
                 "The message to {} is delayed; delivery is still being tried.\r\n{text}",

@@ -27,7 +27,7 @@ pub enum WorkerError {
 
 /// A fixed set of low-priority threads fed through one queue.
 pub struct Workers {
-    tx: Mutex<Sender<Job>>,
+    tx: Sender<Job>,
 }
 
 impl Workers {
@@ -42,7 +42,7 @@ impl Workers {
                 .spawn(move || worker(&rx))
                 .map_err(|source| WorkerError::Spawn { index, source })?;
         }
-        Ok(Workers { tx: Mutex::new(tx) })
+        Ok(Workers { tx })
     }
 
     /// Runs `f` on a conversion thread and awaits its result.
@@ -54,11 +54,7 @@ impl Workers {
         let job: Job = Box::new(move || {
             let _ = tx.send(f());
         });
-        self.tx
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .send(job)
-            .map_err(|_| WorkerError::Lost)?;
+        self.tx.send(job).map_err(|_| WorkerError::Lost)?;
         rx.await.map_err(|_| WorkerError::Lost)
     }
 }

@@ -444,11 +444,11 @@ fn an_mm_toward_the_mmsc_that_fails_or_is_delayed_becomes_a_dsn_to_the_fax_sende
     };
     let limits = crate::mail::Limits::default();
     for (kind, action, status) in [
-        (DsnKind::Rejected, "failed", "5.0.0"),
+        (DsnKind::Rejected, "failed", "5.7.1"),
         (DsnKind::Expired, "failed", "5.4.7"),
         (DsnKind::Delayed, "delayed", "4.4.7"),
     ] {
-        let m = failure_dsn(&df, kind, "550 5.7.1 no", &cfg, "id1", 100).unwrap();
+        let m = failure_dsn(&df, kind, "550 5.7.1 no", Some(550), &cfg, "id1", 100).unwrap();
         assert_eq!(m.envelope.mail_from, "");
         assert_eq!(m.envelope.rcpt_to[0].address, "FAX=+12125550100@onramp.example.net");
         assert_eq!(m.next_hop, cfg.delivery.relay);
