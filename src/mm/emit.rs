@@ -58,7 +58,10 @@ impl Mm4 {
         };
         h(&mut out, "To", list(&e.to).as_deref());
         h(&mut out, "Cc", list(&e.cc).as_deref());
-        h(&mut out, "Date", e.date.as_ref().map(|d| d.raw.as_str()));
+        // Only a date that reads as one: mail-parser's date parser runs into the next header
+        // line after some junk values (a fuzz finding), and a peer has no use for junk either.
+        let date = e.date.as_ref().filter(|d| d.unix.is_some());
+        h(&mut out, "Date", date.map(|d| d.raw.as_str()));
         let subject = e.subject.as_deref().map(encode_text);
         h(&mut out, "Subject", subject.as_deref());
         h(&mut out, "Sender", e.sender.as_deref());
@@ -78,14 +81,18 @@ impl Mm4 {
 
     /// The model as [`Mm4::to_bytes`] carries it, so `parse(to_bytes(m)) == m.as_emitted()`:
     /// Bcc dropped (envelope only on MM4), our version when none was given, the type spelled
-    /// canonically, the subject's white-space runs (and control characters) as single spaces, text parts declared UTF-8
-    /// (they are written in UTF-8 whatever charset they came in), a single text body ending on
-    /// a line break.
+    /// canonically, no Date that does not parse, the subject's white-space runs (and control
+    /// characters) as single spaces, text parts declared UTF-8 (they are written in UTF-8
+    /// whatever charset they came in), a single text body ending on a line break.
     pub fn as_emitted(&self) -> Mm4 {
         let mut m = self.clone();
         m.elements.bcc.clear();
         m.elements.mms_version.get_or_insert_with(|| MMS_VERSION.to_string());
         m.message_type_raw = None;
+        // A Date that does not parse is not written.
+        if m.elements.date.as_ref().is_some_and(|d| d.unix.is_none()) {
+            m.elements.date = None;
+        }
         // Read back with runs of white space as one (see `parse`).
         if let Some(subject) = &mut m.elements.subject {
             *subject = subject
