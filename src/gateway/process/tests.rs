@@ -461,7 +461,21 @@ fn an_mm_toward_the_mmsc_that_fails_or_is_delayed_becomes_a_dsn_to_the_fax_sende
             r.original_recipient.as_ref().map(|a| a.address.as_str()),
             Some("+4917012345@mms.example.net")
         );
+        let body = String::from_utf8_lossy(&m.body);
+        assert!(body.contains("Diagnostic-Code: smtp; 550 5.7.1 no"), "{body}");
     }
+    // A failure no SMTP server answered (connection refused, TLS): our own diagnostic type, and
+    // no enhanced code to keep.
+    let m =
+        failure_dsn(&df, DsnKind::Rejected, "connect: refused", None, &cfg, "id2", 100).unwrap();
+    let body = String::from_utf8_lossy(&m.body);
+    assert!(body.contains("Diagnostic-Code: X-mm3gw; connect: refused"), "{body}");
+    assert!(body.contains("Status: 5.0.0"), "{body}");
+    // The delayed notice and the final failure are different messages.
+    let delayed = failure_dsn(&df, DsnKind::Delayed, "x", None, &cfg, "id1", 100).unwrap();
+    let failed = failure_dsn(&df, DsnKind::Expired, "x", None, &cfg, "id1", 100).unwrap();
+    let id = |m: &NewMessage| crate::gateway::process::header_value(&m.body, "message-id");
+    assert_ne!(id(&delayed), id(&failed));
 }
 
 #[test]
