@@ -573,23 +573,17 @@ fn local(
                 status: e.request_status.as_ref().map(|s| s.to_string()).unwrap_or_default(),
             });
         }
-        Ok(mm) if mm.message_type == MessageType::DeliveryReportReq => {
-            let status = mmsc_delivery_report(ctx, mm, stamps, plan);
-            if mm.elements.ack_request == Some(true)
-                && let Some((res, env)) = build::acknowledge(
-                    mm,
-                    Some(&entry.envelope.mail_from),
-                    status.clone(),
-                    None,
-                    &stamps.next(),
-                )
-            {
-                plan.events.push(Event::Acknowledged { status: status.to_string() });
-                plan.messages.push(mm4_message(res, env, &config.mmsc.next_hop, "mm4-res"));
-            }
-        }
-        Ok(mm) if mm.message_type == MessageType::ReadReplyReq => {
-            let status = mmsc_read_reply(ctx, mm, stamps, plan);
+        Ok(mm)
+            if matches!(
+                mm.message_type,
+                MessageType::DeliveryReportReq | MessageType::ReadReplyReq
+            ) =>
+        {
+            let status = if mm.message_type == MessageType::DeliveryReportReq {
+                mmsc_delivery_report(ctx, mm, stamps, plan)
+            } else {
+                mmsc_read_reply(ctx, mm, stamps, plan)
+            };
             if mm.elements.ack_request == Some(true)
                 && let Some((res, env)) = build::acknowledge(
                     mm,
