@@ -628,14 +628,42 @@ pub struct FaxProfile {
     pub x_dpi: Vec<u32>,
     pub y_dpi: Vec<u32>,
     pub max_pages: u32,
-    /// Where the MM's text and cover details go: `cover` (a rendered cover page), `part` (a
-    /// `text/plain` part; many offramps print only the TIFF) or `both`.
-    #[serde(default = "default_fax_text")]
-    pub text: String,
+    /// Where the MM's text and cover details go.
+    #[serde(default)]
+    pub text: FaxText,
 }
 
-fn default_fax_text() -> String {
-    "cover".into()
+/// Where an MM's text and cover details go in a fax mail (a fax profile's `text` key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FaxText {
+    /// A rendered cover page before the image pages.
+    #[default]
+    Cover,
+    /// A `text/plain` part (many offramps print only the TIFF, so a cover page is still drawn
+    /// when the MM has no image).
+    Part,
+    /// Both.
+    Both,
+}
+
+impl FaxProfile {
+    /// What the TIFF writer emits for this profile: the first (preferred) of `compressions`,
+    /// `fill_order`, and byte-aligned EOLs when `t4_options` has bit 2. T4Options bit 0 (2-D
+    /// coding) follows from the compression, so the profile's value does not choose it.
+    pub fn write_options(&self) -> crate::fax::tiff_write::WriteOptions {
+        use crate::fax::{Coding, FillOrder};
+        let coding = match self.compressions.first().map(String::as_str) {
+            Some("MMR") => Coding::Mmr,
+            Some("MR") => Coding::Mr,
+            _ => Coding::Mh,
+        };
+        crate::fax::tiff_write::WriteOptions {
+            coding,
+            fill_order: if self.fill_order == 1 { FillOrder::Msb } else { FillOrder::Lsb },
+            align_eol: self.t4_options & 4 != 0,
+        }
+    }
 }
 
 /// A voice route profile: VPIM v2 or IVM message shape (spec/vpim.md).
@@ -651,6 +679,18 @@ pub struct VoiceProfile {
     pub fax_parts: bool,
     pub message_context: String,
     pub max_audio_s: u32,
+}
+
+impl VoiceProfile {
+    /// VPIM v2 (`multipart/voice-message` at the top, RFC 3801) rather than IVM
+    /// (`multipart/mixed`, RFC 4239).
+    pub fn is_vpim(&self) -> bool {
+        top_type(&self.top_level).eq_ignore_ascii_case("multipart/voice-message")
+    }
+}
+
+fn top_type(content_type: &str) -> &str {
+    content_type.split(';').next().unwrap_or("").trim()
 }
 
 #[derive(Debug, Clone)]
@@ -716,7 +756,11 @@ impl Profiles {
                 check_fax(&src, &f)?;
                 Profile::Fax(f)
             }
-            "voice" => Profile::Voice(toml::from_str(text).map_err(|e| src.toml_error(&e))?),
+            "voice" => {
+                let v: VoiceProfile = toml::from_str(text).map_err(|e| src.toml_error(&e))?;
+                check_voice(&src, &v)?;
+                Profile::Voice(v)
+            }
             other => {
                 return Err(src.err(
                     head.kind.span(),
@@ -814,6 +858,35 @@ fn check_content_class(src: &Source<'_>, c: &ContentClass) -> Result<(), ConfigE
     Ok(())
 }
 
+fn check_voice(src: &Source<'_>, v: &VoiceProfile) -> Result<(), ConfigError> {
+    let bad = |key: &str, msg: &str| Err(src.err(span_of(src.text, key), key, msg.to_owned()));
+    let top = top_type(&v.top_level);
+    if !top.eq_ignore_ascii_case("multipart/voice-message")
+        && !top.eq_ignore_ascii_case("multipart/mixed")
+    {
+        return bad(
+            "top_level",
+            "must be multipart/voice-message (VPIM v2) or multipart/mixed (IVM, RFC 4239 §3)",
+        );
+    }
+    if !matches!(v.audio.as_str(), "audio/32kadpcm" | "audio/basic") {
+        return bad("audio", "must be audio/32kadpcm (G.726-32) or audio/basic (G.711 µ-law)");
+    }
+    if v.is_vpim() && v.audio != "audio/32kadpcm" {
+        return bad("audio", "VPIM v2 carries voice as audio/32kadpcm (RFC 3801 §4.3.1)");
+    }
+    if v.sample_rate != 8000 {
+        return bad("sample_rate", "both audio types are 8000 samples per second");
+    }
+    if !v.message_context.eq_ignore_ascii_case("voice-message") {
+        return bad("message_context", "a voice message says voice-message (RFC 4239 §3)");
+    }
+    if v.max_audio_s == 0 {
+        return bad("max_audio_s", "must be greater than 0");
+    }
+    Ok(())
+}
+
 fn check_fax(src: &Source<'_>, f: &FaxProfile) -> Result<(), ConfigError> {
     let bad = |key: &str, msg: &str| Err(src.err(span_of(src.text, key), key, msg.to_owned()));
     if !matches!(f.tiff_profile.as_str(), "S" | "F") {
@@ -827,10 +900,10 @@ fn check_fax(src: &Source<'_>, f: &FaxProfile) -> Result<(), ConfigError> {
     if f.tiff_profile == "S" && f.compressions.iter().any(|c| c != "MH") {
         return bad("compressions", "Profile S allows MH only (RFC 3949 §3.2.1)");
     }
-    if !matches!(f.byte_order.as_str(), "II" | "MM")
-        || (f.tiff_profile == "S" && f.byte_order != "II")
-    {
-        return bad("byte_order", "must be \"II\" (Profile S) or \"MM\" (Profile F only)");
+    if f.byte_order != "II" {
+        // Profile F readers take either order (RFC 3949 §4), but Profile S needs II and the
+        // writer emits II for both.
+        return bad("byte_order", "must be \"II\" (the order every TIFF-F reader takes)");
     }
     if !matches!(f.fill_order, 1 | 2) {
         return bad("fill_order", "must be 1 or 2");
@@ -841,8 +914,11 @@ fn check_fax(src: &Source<'_>, f: &FaxProfile) -> Result<(), ConfigError> {
     if f.max_pages == 0 {
         return bad("max_pages", "must be greater than 0");
     }
-    if !matches!(f.text.as_str(), "cover" | "part" | "both") {
-        return bad("text", "must be \"cover\", \"part\" or \"both\"");
+    if f.t4_options & !5 != 0 {
+        return bad(
+            "t4_options",
+            "only bit 0 (2-D, set by the compression) and bit 2 (byte-aligned EOLs) are defined",
+        );
     }
     Ok(())
 }
@@ -1272,6 +1348,10 @@ impl Config {
                         Some(found) if found.kind() != convert.profile_kind() => {
                             return Err(src.err(p.span(), k("profile"), format!("\"{}\" is a {} profile; convert = \"{convert}\" needs a {} profile", p.get_ref(), found.kind(), convert.profile_kind())));
                         }
+                        Some(Profile::Voice(v)) if v.is_vpim() != (convert == Convert::Vpim) => {
+                            let shape = if v.is_vpim() { "VPIM v2" } else { "IVM" };
+                            return Err(src.err(p.span(), k("profile"), format!("\"{}\" has the {shape} shape (top_level {}); convert = \"{convert}\" needs the other", p.get_ref(), v.top_level)));
+                        }
                         Some(_) => {}
                     }
                     p.into_inner()
@@ -1441,6 +1521,11 @@ mod tests {
             ("[mmsc]\ndomains = [\"mms..x\"]\n".into(), "mmsc.domains", 2),
             (route("profile = \"vpim-v2\"\n"), "route[0].profile", 10),
             (route("profile = \"nope\"\n"), "route[0].profile", 10),
+            (
+                route("profile = \"ivm\"\n").replace("convert = \"fax\"", "convert = \"vpim\""),
+                "route[0].profile",
+                10,
+            ),
             (route("colour = \"blue\"\n"), "route[0].colour", 10),
             (route("").replace("convert = \"fax\"", "convert = \"telex\""), "route[0].convert", 7),
             (route("").replace("file:out", "smtp://"), "route[0].next_hop", 9),
@@ -1496,10 +1581,41 @@ mod tests {
             .replace("\"tiff-f-s\"", "\"u\"")
             .replace("text = \"cover\"", "");
         p.add("x/u.toml", "u.toml", &without).unwrap();
-        assert!(matches!(p.get("u"), Some(Profile::Fax(f)) if f.text == "cover"), "the default");
+        assert!(
+            matches!(p.get("u"), Some(Profile::Fax(f)) if f.text == FaxText::Cover),
+            "the default"
+        );
         let e =
             p.add("x/v.toml", "v.toml", "name = \"v\"\nkind = \"voice\"\nbogus = 1\n").unwrap_err();
         assert_eq!(e.line, 3, "{e}");
+        // Voice profiles: what the converter can write, and VPIM's audio is 32kadpcm.
+        let vpim = include_str!("../profiles/vpim-v2.toml").replace("\"vpim-v2\"", "\"w\"");
+        for (from, to, key) in [
+            ("audio = \"audio/32kadpcm\"", "audio = \"audio/basic\"", "audio"),
+            ("audio = \"audio/32kadpcm\"", "audio = \"audio/amr\"", "audio"),
+            (
+                "top_level = \"multipart/voice-message",
+                "top_level = \"multipart/related",
+                "top_level",
+            ),
+            ("sample_rate = 8000", "sample_rate = 16000", "sample_rate"),
+            (
+                "message_context = \"voice-message\"",
+                "message_context = \"fax-message\"",
+                "message_context",
+            ),
+        ] {
+            assert!(vpim.contains(from), "{from}");
+            let e = p.add("x/w.toml", "w.toml", &vpim.replace(from, to)).unwrap_err();
+            assert_eq!(e.key, key, "{to} => {e}");
+        }
+        let fax = include_str!("../profiles/tiff-f-f.toml").replace("\"tiff-f-f\"", "\"f\"");
+        let e = p.add("x/f.toml", "f.toml", &fax.replace("\"II\"", "\"MM\"")).unwrap_err();
+        assert_eq!(e.key, "byte_order", "the writer emits II");
+        let e = p
+            .add("x/f.toml", "f.toml", &fax.replace("t4_options = 4", "t4_options = 2"))
+            .unwrap_err();
+        assert_eq!(e.key, "t4_options", "{e}");
     }
 
     #[test]

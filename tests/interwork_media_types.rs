@@ -212,7 +212,7 @@ fn every_content_class_type_to_fax_is_printed_or_listed_on_the_cover() {
     assert_eq!(cover_only.omissions, both.omissions);
 }
 
-fn to_voice(mm: &Mm4, profile: &str, kind: vpim::Profile) -> Converted {
+fn to_voice(mm: &Mm4, profile: &str) -> Converted {
     let out = to_voice::Outward {
         now: NOW,
         message_id: "m3.token@mm3gw.test".into(),
@@ -221,13 +221,13 @@ fn to_voice(mm: &Mm4, profile: &str, kind: vpim::Profile) -> Converted {
         recipients: vec!["+12125550100@vm.test".into()],
         mdn_to: None,
     };
-    to_voice::mm_to_voice(mm, &voice_profile(profile), kind, &out, &Limits::default()).unwrap()
+    to_voice::mm_to_voice(mm, &voice_profile(profile), &out, &Limits::default()).unwrap()
 }
 
 #[test]
 fn every_content_class_type_to_vpim_is_voiced_drawn_or_listed_on_a_fax_page() {
     let (mm, parts) = every_type_mm();
-    let c = to_voice(&mm, "vpim-v2", vpim::Profile::Vpim);
+    let c = to_voice(&mm, "vpim-v2");
     let v = vpim::parse(&c.bytes, &Default::default()).unwrap();
     assert_eq!(v.audio.len(), 1, "the AMR part is the voice message");
     assert!(v.texts.is_empty(), "never text/plain inside VPIM");
@@ -262,7 +262,7 @@ fn every_content_class_type_to_vpim_is_voiced_drawn_or_listed_on_a_fax_page() {
 #[test]
 fn every_content_class_type_to_ivm_keeps_the_voice_and_lists_the_rest() {
     let (mm, parts) = every_type_mm();
-    let c = to_voice(&mm, "ivm", vpim::Profile::Ivm);
+    let c = to_voice(&mm, "ivm");
     let v = vpim::parse(&c.bytes, &Default::default()).unwrap();
     assert_eq!(v.audio.len(), 1);
     assert!(v.fax.is_empty() && v.texts.is_empty());

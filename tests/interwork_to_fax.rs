@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use mm3gw::config::{ContentClass, FaxProfile, Profile, Profiles};
+use mm3gw::fax::{Coding, FillOrder};
 use mm3gw::interwork::to_fax::{self, FaxOutward, TextMode};
 use mm3gw::interwork::{Error, Inward, Limits, from_fax};
 use mm3gw::mail::t37;
@@ -25,9 +26,13 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn fax_profile() -> FaxProfile {
-    match Profiles::embedded().unwrap().get("tiff-f-s") {
+    named_fax_profile("tiff-f-s")
+}
+
+fn named_fax_profile(name: &str) -> FaxProfile {
+    match Profiles::embedded().unwrap().get(name) {
         Some(Profile::Fax(f)) => f.clone(),
-        _ => panic!("no tiff-f-s"),
+        _ => panic!("no {name}"),
     }
 }
 
@@ -260,5 +265,51 @@ fn the_route_profile_chooses_cover_page_or_text_part() {
         let n =
             mm3gw::fax::tiff_read::read(&fax.documents[0].tiff, &Default::default()).unwrap().len();
         assert_eq!(n, pages, "{route}");
+    }
+}
+
+#[test]
+fn the_route_profile_chooses_the_coding_and_fill_order() {
+    let mm =
+        forward_req("", vec![Part::text("coded"), leaf("image/jpeg", "a.jpg", jpeg(300, 200))]);
+    let tiff_of = |p: &FaxProfile| {
+        let c = to_fax::mm_to_fax(&mm, p, &outward(TextMode::Cover)).unwrap();
+        t37::parse(&c.bytes, &Default::default()).unwrap().documents.remove(0).tiff
+    };
+    let infos = |tiff: &[u8]| {
+        let t = mm3gw::fax::tiff_read::Tiff::parse(tiff, &Default::default()).unwrap();
+        (0..t.ifds.len()).map(|i| t.page_info(i).unwrap()).collect::<Vec<_>>()
+    };
+    let s = tiff_of(&fax_profile());
+    let f_profile = named_fax_profile("tiff-f-f");
+    let f = tiff_of(&f_profile);
+    for i in infos(&s) {
+        assert_eq!((i.coding, i.fill_order, i.t4_options), (Coding::Mh, FillOrder::Lsb, 4));
+    }
+    for i in infos(&f) {
+        assert_eq!((i.coding, i.fill_order), (Coding::Mmr, FillOrder::Lsb), "tiff-f-f prefers MMR");
+    }
+    let mr =
+        FaxProfile { compressions: vec!["MR".into(), "MH".into()], fill_order: 1, ..f_profile };
+    let r = tiff_of(&mr);
+    for i in infos(&r) {
+        assert_eq!((i.coding, i.fill_order, i.t4_options), (Coding::Mr, FillOrder::Msb, 5));
+    }
+    // The same pixels whatever the coding.
+    let pixels = |t: &[u8]| -> Vec<_> {
+        let pages = mm3gw::fax::tiff_read::read(t, &Default::default()).unwrap();
+        pages.into_iter().map(|p| p.page).collect()
+    };
+    assert_eq!(pixels(&s), pixels(&f));
+    assert_eq!(pixels(&s), pixels(&r));
+    assert!(mm3gw::fax::check::check(&f, mm3gw::fax::check::Profile::F).is_empty());
+    if common::require_tool("tiffinfo", "-h") {
+        for (tiff, want) in [(&f, "CCITT Group 4"), (&r, "CCITT Group 3")] {
+            let file = scratch("coded.tif");
+            std::fs::write(&file, tiff).unwrap();
+            let out = Command::new("tiffinfo").arg(&file).output().unwrap();
+            let info = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success() && info.contains(want), "{info}");
+        }
     }
 }

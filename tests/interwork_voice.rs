@@ -173,14 +173,8 @@ fn mm_to_vpim_joins_every_voice_part_and_lists_the_rest() {
             leaf("video/3gpp", "v.3gp", vec![0; 16]),
         ],
     );
-    let c = to_voice::mm_to_voice(
-        &mm,
-        &profile("vpim-v2"),
-        vpim::Profile::Vpim,
-        &outward(),
-        &Limits::default(),
-    )
-    .unwrap();
+    let c =
+        to_voice::mm_to_voice(&mm, &profile("vpim-v2"), &outward(), &Limits::default()).unwrap();
     let text = String::from_utf8_lossy(&c.bytes).into_owned();
     // The profile takes fax parts: text and image become one TIFF-F document; video is omitted.
     let omitted: Vec<&str> = c.omissions.iter().map(|o| o.media_type.as_str()).collect();
@@ -228,14 +222,7 @@ fn mm_to_ivm_is_mulaw_in_multipart_mixed() {
         "X-Mms-Priority: Low\r\nX-Mms-Message-Class: Auto\r\n",
         vec![leaf("audio/amr", "a.amr", amr_clip(1000)), Part::text("hello")],
     );
-    let c = to_voice::mm_to_voice(
-        &mm,
-        &profile("ivm"),
-        vpim::Profile::Ivm,
-        &outward(),
-        &Limits::default(),
-    )
-    .unwrap();
+    let c = to_voice::mm_to_voice(&mm, &profile("ivm"), &outward(), &Limits::default()).unwrap();
     let text = String::from_utf8_lossy(&c.bytes).into_owned();
     assert!(text.contains("Content-Type: multipart/mixed"));
     // The IVM profile takes no fax parts: the text is listed, not sent.
@@ -244,6 +231,14 @@ fn mm_to_ivm_is_mulaw_in_multipart_mixed() {
     assert_eq!(header(&text, "Importance"), Some("low"));
     assert_eq!(header(&text, "Precedence"), Some("bulk"), "class Auto");
     assert_eq!(header(&text, "Disposition-Notification-To"), None, "no read reply asked");
+    assert!(text.contains("Content-Type: audio/basic"), "RFC 4239 §7's default");
+    // An IVM profile naming 32kadpcm (peers known to play it) gets it, still multipart/mixed.
+    let adpcm = VoiceProfile { audio: "audio/32kadpcm".into(), ..profile("ivm") };
+    let c32 = to_voice::mm_to_voice(&mm, &adpcm, &outward(), &Limits::default()).unwrap();
+    let t32 = String::from_utf8_lossy(&c32.bytes).into_owned();
+    assert!(t32.contains("Content-Type: multipart/mixed"), "{t32}");
+    assert!(t32.contains("Content-Type: audio/32kadpcm"), "{t32}");
+    assert!(!t32.contains("audio/basic"), "{t32}");
     let Some((defects, audio)) = python_read(&c.bytes, "ivm") else { return };
     assert_eq!(defects, "[]");
     assert_eq!(audio[0].0, "audio/basic");
@@ -256,24 +251,12 @@ fn mm_to_ivm_is_mulaw_in_multipart_mixed() {
 fn normal_priority_sends_no_importance_and_no_audio_is_refused() {
     let mm =
         forward_req("X-Mms-Priority: Normal\r\n", vec![leaf("audio/amr", "a.amr", amr_clip(200))]);
-    let c = to_voice::mm_to_voice(
-        &mm,
-        &profile("vpim-v2"),
-        vpim::Profile::Vpim,
-        &outward(),
-        &Limits::default(),
-    )
-    .unwrap();
+    let c =
+        to_voice::mm_to_voice(&mm, &profile("vpim-v2"), &outward(), &Limits::default()).unwrap();
     assert_eq!(header(&String::from_utf8_lossy(&c.bytes), "Importance"), None);
     let mm = forward_req("", vec![Part::text("only text")]);
-    let e = to_voice::mm_to_voice(
-        &mm,
-        &profile("vpim-v2"),
-        vpim::Profile::Vpim,
-        &outward(),
-        &Limits::default(),
-    )
-    .unwrap_err();
+    let e = to_voice::mm_to_voice(&mm, &profile("vpim-v2"), &outward(), &Limits::default())
+        .unwrap_err();
     assert!(matches!(e, Error::NothingToCarry(_)), "{e}");
     // Undecodable audio is listed, not dropped silently.
     let mm = forward_req(
@@ -283,14 +266,8 @@ fn normal_priority_sends_no_importance_and_no_audio_is_refused() {
             leaf("audio/amr", "bad.amr", b"#!AMR\n".to_vec()),
         ],
     );
-    let c = to_voice::mm_to_voice(
-        &mm,
-        &profile("vpim-v2"),
-        vpim::Profile::Vpim,
-        &outward(),
-        &Limits::default(),
-    )
-    .unwrap();
+    let c =
+        to_voice::mm_to_voice(&mm, &profile("vpim-v2"), &outward(), &Limits::default()).unwrap();
     assert_eq!(c.omissions.len(), 1, "{:?}", c.omissions);
     assert_eq!(c.omissions[0].part, "bad.amr");
 }
@@ -424,14 +401,8 @@ fn mm_to_vpim_to_mm_keeps_duration_and_originator() {
             leaf("audio/amr", "b.amr", amr_clip(1000)),
         ],
     );
-    let v = to_voice::mm_to_voice(
-        &mm,
-        &profile("vpim-v2"),
-        vpim::Profile::Vpim,
-        &outward(),
-        &Limits::default(),
-    )
-    .unwrap();
+    let v =
+        to_voice::mm_to_voice(&mm, &profile("vpim-v2"), &outward(), &Limits::default()).unwrap();
     let back =
         from_voice::voice_to_mm(&v.bytes, &inward("+4917012345@mm3gw.test"), &Limits::default())
             .unwrap();

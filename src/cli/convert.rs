@@ -14,7 +14,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::config::{Config, Convert, Profile};
 use crate::gateway::convert::{fax_recipient, voice_mailbox};
 use crate::interwork::{self, Converted, Inward, from_fax, from_voice, to_fax, to_voice};
-use crate::mail::vpim;
 use crate::mm::address::MmsAddress;
 
 /// The target kind.
@@ -175,7 +174,7 @@ fn from_mm(
             };
             to_fax::mm_to_fax(&mm, p, &out).map_err(|e| e.to_string())
         }
-        (kind @ (Convert::Vpim | Convert::Ivm), Some(Profile::Voice(p))) => {
+        (Convert::Vpim | Convert::Ivm, Some(Profile::Voice(p))) => {
             let out = to_voice::Outward {
                 now,
                 message_id: id.to_owned(),
@@ -184,9 +183,7 @@ fn from_mm(
                 recipients: numbers.iter().map(|n| voice_mailbox(n, &route.peer_domain)).collect(),
                 mdn_to: Some(config.system_address()),
             };
-            let profile =
-                if kind == Convert::Vpim { vpim::Profile::Vpim } else { vpim::Profile::Ivm };
-            to_voice::mm_to_voice(&mm, p, profile, &out, &interwork::Limits::default())
+            to_voice::mm_to_voice(&mm, p, &out, &interwork::Limits::default())
                 .map_err(|e| e.to_string())
         }
         _ => Err(format!("route {} has no usable profile {}", route.name, route.profile)),

@@ -10,7 +10,6 @@ use std::sync::Arc;
 
 use crate::config::{Config, Convert, Profile, Route};
 use crate::interwork::{self, from_fax, from_voice, to_fax, to_voice};
-use crate::mail::vpim;
 use crate::mm::address::{FaxAddress, MmsAddress, VpimAddress};
 
 use super::spool::{Entry, Envelope};
@@ -148,25 +147,29 @@ pub fn voice_mailbox(rcpt: &str, peer_domain: &str) -> String {
     format!("{local}@{peer_domain}")
 }
 
+/// What every MM → fax/voice conversion starts from: its route, the route's profile and the MM.
+fn route_mm<'a>(
+    sm: &SpooledMessage<'a>,
+    target: Target<'a>,
+) -> Result<(&'a Route, Option<&'a Profile>, crate::mm::Mm4), ConvertError> {
+    let Target::Route(route) = target else {
+        return Err(ConvertError::Unsupported("an MM leaves through a route".into()));
+    };
+    let mm = crate::mm::parse(sm.body, &crate::mm::Limits::default())
+        .map_err(|e| ConvertError::Corrupt(e.to_string()))?
+        .mm;
+    Ok((route, sm.config.profiles.get(&route.profile), mm))
+}
+
 /// MM → VPIM v2 / IVM: one voice message per route recipient, each with its own report token.
 fn mm_to_voice(sm: &SpooledMessage<'_>, target: Target<'_>) -> Result<Vec<Outbound>, ConvertError> {
-    let Target::Route(route) = target else {
-        return Err(ConvertError::Unsupported("MM → voice mail goes to a route".into()));
-    };
-    let kind = match route.convert {
-        Convert::Vpim => vpim::Profile::Vpim,
-        Convert::Ivm => vpim::Profile::Ivm,
-        Convert::Fax => return Err(ConvertError::Unsupported("not a voice route".into())),
-    };
-    let Some(Profile::Voice(profile)) = sm.config.profiles.get(&route.profile) else {
+    let (route, profile, mm) = route_mm(sm, target)?;
+    let Some(Profile::Voice(profile)) = profile else {
         return Err(ConvertError::Unsupported(format!(
             "route {} names no voice profile {}",
             route.name, route.profile
         )));
     };
-    let mm = crate::mm::parse(sm.body, &crate::mm::Limits::default())
-        .map_err(|e| ConvertError::Corrupt(e.to_string()))?
-        .mm;
     let mut outs = Vec::new();
     for rcpt in sm.recipients {
         let message_id = message_id_for(sm, rcpt, outs.len());
@@ -178,7 +181,7 @@ fn mm_to_voice(sm: &SpooledMessage<'_>, target: Target<'_>) -> Result<Vec<Outbou
             recipients: vec![voice_mailbox(rcpt, &route.peer_domain)],
             mdn_to: Some(sm.config.system_address()),
         };
-        let c = to_voice::mm_to_voice(&mm, profile, kind, &out, &interwork::Limits::default())?;
+        let c = to_voice::mm_to_voice(&mm, profile, &out, &interwork::Limits::default())?;
         outs.push(Outbound {
             envelope: plain_envelope(c.envelope),
             body: c.bytes,
@@ -291,18 +294,13 @@ pub fn fax_recipient(rcpt: &str, peer_domain: &str) -> Option<FaxAddress> {
 
 /// MM → T.37 fax mail: one fax mail per route recipient, each with its own report token.
 fn mm_to_fax(sm: &SpooledMessage<'_>, target: Target<'_>) -> Result<Vec<Outbound>, ConvertError> {
-    let Target::Route(route) = target else {
-        return Err(ConvertError::Unsupported("MM → fax goes to a route".into()));
-    };
-    let Some(Profile::Fax(profile)) = sm.config.profiles.get(&route.profile) else {
+    let (route, profile, mm) = route_mm(sm, target)?;
+    let Some(Profile::Fax(profile)) = profile else {
         return Err(ConvertError::Unsupported(format!(
             "route {} names no fax profile {}",
             route.name, route.profile
         )));
     };
-    let mm = crate::mm::parse(sm.body, &crate::mm::Limits::default())
-        .map_err(|e| ConvertError::Corrupt(e.to_string()))?
-        .mm;
     let mut outs = Vec::new();
     for rcpt in sm.recipients {
         let Some(fax) = fax_recipient(rcpt, &route.peer_domain) else {

@@ -1,11 +1,11 @@
 //! MM → T.37 fax mail, simple mode (spec/t37-fax.md, spec/mms.md §8).
 //!
-//! Images become TIFF-F Profile S pages through `render`; text parts and the MM's subject,
+//! Images become TIFF-F pages (coded as the route profile says) through `render`; text parts and the MM's subject,
 //! originator and date go on a rendered cover page, as a `text/plain` part, or both (receivers
 //! must accept text/plain, but many offramps print only the TIFF). Audio and video cannot be
 //! faxed: they are named on the cover (or in the text part) and in the omissions, so the
 //! recipient sees what was left out.
-use crate::config::FaxProfile;
+use crate::config::{FaxProfile, FaxText};
 use crate::fax;
 use crate::mail::t37::{self, Document, FaxMail, FaxMediaType};
 use crate::mail::{Head, Importance, Mailbox, Received, Requests};
@@ -31,12 +31,12 @@ pub enum TextMode {
 }
 
 impl TextMode {
-    /// The mode in force: an explicit one, else the profile's (`cover` when unknown).
+    /// The mode in force: an explicit one, else the profile's.
     pub fn resolve(self, profile: &FaxProfile) -> TextMode {
-        match (self, profile.text.as_str()) {
-            (TextMode::Profile, "part") => TextMode::Part,
-            (TextMode::Profile, "both") => TextMode::Both,
-            (TextMode::Profile, _) => TextMode::Cover,
+        match (self, profile.text) {
+            (TextMode::Profile, FaxText::Part) => TextMode::Part,
+            (TextMode::Profile, FaxText::Both) => TextMode::Both,
+            (TextMode::Profile, FaxText::Cover) => TextMode::Cover,
             (explicit, _) => explicit,
         }
     }
@@ -130,7 +130,7 @@ pub fn mm_to_fax(mm: &Mm4, profile: &FaxProfile, out: &FaxOutward) -> Result<Con
             profile.max_pages
         )));
     }
-    let tiff = fax::tiff_write::to_vec(&pages, &fax::tiff_write::WriteOptions::default())
+    let tiff = fax::tiff_write::to_vec(&pages, &profile.write_options())
         .map_err(|e| Error::Mail(format!("TIFF-F: {e}")))?;
     let mut head = Head::new(Mailbox::new(from_address.clone()), date, out.message_id.clone());
     head.subject = e.subject.clone();
@@ -178,9 +178,9 @@ mod tests {
             _ => unreachable!(),
         };
         assert_eq!(TextMode::Profile.resolve(&p), TextMode::Cover);
-        p.text = "part".into();
+        p.text = FaxText::Part;
         assert_eq!(TextMode::Profile.resolve(&p), TextMode::Part);
-        p.text = "both".into();
+        p.text = FaxText::Both;
         assert_eq!(TextMode::Profile.resolve(&p), TextMode::Both);
         assert_eq!(TextMode::Cover.resolve(&p), TextMode::Cover, "an explicit mode wins");
     }

@@ -43,10 +43,11 @@ pub struct Outward {
 pub fn mm_to_voice(
     mm: &Mm4,
     profile: &VoiceProfile,
-    kind: vpim::Profile,
     out: &Outward,
     limits: &Limits,
 ) -> Result<Converted, Error> {
+    // The profile's shape (config checks it agrees with the route's `convert`).
+    let kind = if profile.is_vpim() { vpim::Profile::Vpim } else { vpim::Profile::Ivm };
     let leaves = mm.leaves();
     let mut omissions = Vec::new();
     let mut pcm: Vec<i16> = Vec::new();
@@ -136,11 +137,12 @@ pub fn mm_to_voice(
         // 32kadpcm packs two samples per octet (RFC 3802 §4).
         pcm.push(0);
     }
-    let (coding, bytes) = match kind {
-        vpim::Profile::Vpim => {
-            (AudioCoding::Adpcm32k, g726::encode_linear_32k(&pcm, g726::Packing::Rfc3802))
-        }
-        vpim::Profile::Ivm => (AudioCoding::MuLaw, g711::encode_all(g711::Law::Mu, &pcm)),
+    // The profile names the audio (config checks VPIM's is 32kadpcm); IVM MAY carry 32kadpcm
+    // toward peers known to play it (RFC 4239 §7).
+    let (coding, bytes) = if profile.audio == "audio/basic" {
+        (AudioCoding::MuLaw, g711::encode_all(g711::Law::Mu, &pcm))
+    } else {
+        (AudioCoding::Adpcm32k, g726::encode_linear_32k(&pcm, g726::Packing::Rfc3802))
     };
     let e = &mm.elements;
     let originator = match e.from.as_ref().and_then(|f| f.address.as_ref()) {
