@@ -337,8 +337,13 @@ fn convert_to_route(
         originator_system: reply_to.clone(),
         recipient: rcpt.to_owned(),
     };
-    let message_ids: Vec<(String, String)> =
-        rcpts.iter().map(|r| (r.clone(), ctx.keys.message_id(&token(r)))).collect();
+    let mut message_ids: Vec<(String, String)> = Vec::new();
+    for r in rcpts {
+        match ctx.keys.message_id(&token(r)) {
+            Some(id) => message_ids.push((r.clone(), id)),
+            None => plan.events.push(no_token(&route.name)),
+        }
+    }
     let sm = SpooledMessage {
         entry,
         body,
@@ -505,6 +510,9 @@ fn convert_to_mmsc(entry: &Entry, body: &[u8], ctx: &Ctx<'_>, rcpts: &[String], 
             notify_failure: failure(r),
         });
     let mm_id = ctx.keys.message_id(&token);
+    if mm_id.is_none() {
+        plan.events.push(no_token("mmsc"));
+    }
     let sm = SpooledMessage {
         entry,
         body,
@@ -512,7 +520,7 @@ fn convert_to_mmsc(entry: &Entry, body: &[u8], ctx: &Ctx<'_>, rcpts: &[String], 
         config: ctx.config,
         now: ctx.now,
         message_ids: &[],
-        mm_id: Some(&mm_id),
+        mm_id: mm_id.as_deref(),
     };
     for kind in [Convert::Fax, Convert::Vpim, Convert::Ivm] {
         let Some(convert) = ctx.converters.get(Direction::ToMm(kind)) else { continue };
@@ -617,6 +625,18 @@ fn local(
             }
         }
         _ => returning_report(body, ctx, stamps, plan),
+    }
+}
+
+/// A message leaves without a report token: its ids are too long to sign into one header line.
+fn no_token(target: &str) -> Event {
+    Event::Omitted {
+        target: target.to_owned(),
+        what: format!(
+            "report token: the message's ids and addresses do not fit a {}-octet Message-ID, so \
+             its delivery and read reports cannot be correlated",
+            super::token::MAX_ID_LEN
+        ),
     }
 }
 

@@ -11,9 +11,10 @@
 //! mac     = HMAC-SHA256(key, payload)[..16]
 //! ENVID   = m3.{base64url(HMAC-SHA256(key, "envid" ‖ payload)[..15])}   (23 characters)
 //! ```
-//! base64url without padding needs no xtext escaping (no `+`, `=`) and is a valid dot-atom, so
-//! the Message-ID stays well under the 998-octet line and the ENVID under RFC 3461's 100
-//! characters. The ENVID is only a digest: DSNs that return nothing else can be matched only
+//! base64url without padding needs no xtext escaping (no `+`, `=`) and is a valid dot-atom; the
+//! ENVID stays under RFC 3461's 100 characters, and a Message-ID that would not fit on one
+//! 998-octet line is not made (the message then leaves without a token: its reports cannot be
+//! correlated, and the gateway says so). The ENVID is only a digest: DSNs that return nothing else can be matched only
 //! where the digest is known (see `process`), never guessed.
 //!
 //! Keys rotate by configuring the previous key beside the new one: tokens are signed with the
@@ -82,6 +83,9 @@ pub enum TokenError {
 }
 
 const PREFIX: &str = "m3.";
+/// The longest token Message-ID: one 998-octet header line (RFC 5322 §2.1.1) after
+/// `X-Mms-Message-ID: `, the longer of the two fields that carry it. A msg-id cannot be folded.
+pub const MAX_ID_LEN: usize = 998 - "X-Mms-Message-ID: ".len();
 const MAC_LEN: usize = 16;
 
 /// The signing keys: the current one first, then the previous one (rotation).
@@ -111,12 +115,14 @@ impl Keys {
         p
     }
 
-    /// The Message-ID (with angle brackets) carrying the signed token.
-    pub fn message_id(&self, t: &Token) -> String {
+    /// The Message-ID (with angle brackets) carrying the signed token, or `None` when the
+    /// token's fields are too long for it to fit on one header line ([`MAX_ID_LEN`]).
+    pub fn message_id(&self, t: &Token) -> Option<String> {
         let mut raw = Self::payload(t);
         let tag = hmac::sign(&self.keys[0], &raw);
         raw.extend_from_slice(&tag.as_ref()[..MAC_LEN]);
-        format!("<{PREFIX}{}@{}>", B64.encode(raw), self.hostname)
+        let id = format!("<{PREFIX}{}@{}>", B64.encode(raw), self.hostname);
+        (id.len() <= MAX_ID_LEN).then_some(id)
     }
 
     /// The ENVID: a short signed digest of the token.
@@ -207,10 +213,15 @@ mod tests {
     #[test]
     fn round_trip_and_sizes() {
         let k = Keys::new(b"0123456789abcdef0123456789abcdef", None, "GW.example");
-        let mid = k.message_id(&token());
+        let mid = k.message_id(&token()).unwrap();
         assert!(mid.len() < 998 && mid.ends_with("@gw.example>"), "{mid}");
         assert_eq!(k.verify(&mid).unwrap(), token());
         assert_eq!(k.verify(&format!("  {}  ", mid.trim_matches(['<', '>']))).unwrap(), token());
+        // A token that would not fit one header line is not made.
+        let long = Token { mm_id: "x".repeat(700), ..token() };
+        assert_eq!(k.message_id(&long), None);
+        let fits = Token { mm_id: "x".repeat(500), ..token() };
+        assert!(k.message_id(&fits).is_some_and(|m| m.len() <= MAX_ID_LEN));
         let envid = k.envid(&token());
         assert_eq!(envid.len(), 23);
         assert!(envid.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)));
@@ -220,17 +231,17 @@ mod tests {
     fn forged_altered_and_foreign_tokens_are_refused() {
         let k = Keys::new(b"0123456789abcdef0123456789abcdef", None, "gw.example");
         let other = Keys::new(b"another key, also 32 characters!", None, "gw.example");
-        let mid = other.message_id(&token());
+        let mid = other.message_id(&token()).unwrap();
         assert_eq!(k.verify(&mid), Err(TokenError::BadSignature));
         // Flip one character of the payload.
-        let mut m = k.message_id(&token()).into_bytes();
+        let mut m = k.message_id(&token()).unwrap().into_bytes();
         m[10] = if m[10] == b'A' { b'B' } else { b'A' };
         assert!(k.verify(&String::from_utf8(m).unwrap()).is_err());
         assert_eq!(k.verify("<abc@gw.example>"), Err(TokenError::NotAToken));
         assert_eq!(k.verify("<m3.!!!@gw.example>"), Err(TokenError::Malformed));
         assert_eq!(k.verify("<m3.AAAA@gw.example>"), Err(TokenError::Malformed));
         assert!(matches!(
-            k.verify(&k.message_id(&token()).replace("gw.example", "x.example")),
+            k.verify(&k.message_id(&token()).unwrap().replace("gw.example", "x.example")),
             Err(TokenError::WrongHost(_))
         ));
     }
@@ -243,7 +254,7 @@ mod tests {
             Some(b"the old key, 32 characters long!"),
             "gw.example",
         );
-        assert_eq!(new.verify(&old.message_id(&token())).unwrap(), token());
+        assert_eq!(new.verify(&old.message_id(&token()).unwrap()).unwrap(), token());
     }
 
     #[test]
@@ -251,7 +262,7 @@ mod tests {
         let k = Keys::new(b"0123456789abcdef0123456789abcdef", None, "gw.example");
         let text = format!(
             "Reporting-MTA: dns; x\r\n\r\nMessage-ID: <m3.zzz@gw.example>\r\nMessage-ID: {}\r\n",
-            k.message_id(&token())
+            k.message_id(&token()).unwrap()
         );
         assert_eq!(k.find_in(&text).unwrap().unwrap(), token());
         assert!(k.find_in("no token here").is_none());
@@ -261,7 +272,7 @@ mod tests {
     #[test]
     fn no_panic_on_garbage() {
         let k = Keys::new(b"0123456789abcdef0123456789abcdef", None, "gw.example");
-        let good = k.message_id(&token());
+        let good = k.message_id(&token()).unwrap();
         for cut in 0..good.len() {
             let _ = k.verify(&good[..cut]);
         }

@@ -199,7 +199,7 @@ fn mdn_becomes_a_read_reply_and_res_from_the_mmsc_is_logged() {
     };
     let mdn = String::from_utf8(sample("mdn-displayed"))
         .unwrap()
-        .replace("<x@mm3gw.example.net>", &keys.message_id(&token));
+        .replace("<x@mm3gw.example.net>", &keys.message_id(&token).unwrap());
     let plan =
         process(&inbound("+4917012345/TYPE=PLMN@mm3gw.example.net", ""), mdn.as_bytes(), &ctx);
     assert_eq!(plan.messages.len(), 1, "{:?}", plan.events);
@@ -288,7 +288,7 @@ fn a_dsn_with_only_the_envid_is_matched_where_the_envid_is_known() {
         originator_system: "system-user@mms.example.net".into(),
         recipient: "FAX=+12125550100@offramp.example.net".into(),
     };
-    let (mid, envid) = (keys.message_id(&token), keys.envid(&token));
+    let (mid, envid) = (keys.message_id(&token).unwrap(), keys.envid(&token));
     let dsn = String::from_utf8(sample("dsn-delivered")).unwrap().replace(
         "Reporting-MTA: dns; offramp.example.net",
         &format!("Reporting-MTA: dns; offramp.example.net\r\nOriginal-Envelope-Id: {envid}"),
@@ -502,4 +502,31 @@ fn the_senders_notify_decides_which_dsns_a_failure_or_delay_gives() {
             assert_eq!((df.notify_failure, df.notify_delay), (failure, delay), "{notify:?}");
         }
     }
+}
+
+#[test]
+fn ids_too_long_for_a_token_leave_without_one_and_say_so() {
+    let (cfg, conv, keys) = fixture(Converters::builtin());
+    let ctx = test_ctx(&cfg, &conv, &keys, 1_704_103_260);
+    let e = inbound(
+        "FAX=+12125550100@mm3gw.example.net",
+        "+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs",
+    );
+    let long = format!("\"{}@mms.example.net\"", "M".repeat(900));
+    let body = String::from_utf8(sample("fwd-photo-text-smil"))
+        .unwrap()
+        .replace("\"M-0001@mms.example.net\"", &long);
+    let plan = process(&e, body.as_bytes(), &ctx);
+    let fax = plan.messages.iter().find(|m| m.purpose == "fax").expect("the fax still leaves");
+    let t = text(fax);
+    let mid = t.lines().find_map(|l| l.strip_prefix("Message-ID: ")).unwrap();
+    assert!(!mid.contains("m3.") && mid.len() < 100, "a local id: {mid}");
+    assert!(t.lines().all(|l| l.len() <= 998));
+    assert!(
+        plan.events
+            .iter()
+            .any(|e| matches!(e, Event::Omitted { what, .. } if what.starts_with("report token"))),
+        "{:?}",
+        plan.events
+    );
 }
