@@ -632,7 +632,11 @@ async fn mmsc_read_report_becomes_an_mdn_and_a_refused_mm_a_dsn_to_the_fax_sende
         std::fs::read(common::root().join("samples/mail/fax-swaks.eml")).unwrap(),
     )
     .unwrap()
-    .replacen("Subject:", "Disposition-Notification-To: <fax-user@onramp.test>\r\nSubject:", 1);
+    .replacen(
+        "Subject:",
+        "Disposition-Notification-To: <FAX=+12125550100@onramp.test>\r\nSubject:",
+        1,
+    );
     let onramp = "FAX=+12125550100@onramp.test";
     smtp.send_raw(&env(Some(onramp), "+4917012345@mms.test"), fax.as_bytes()).await.unwrap();
     let req = wait_for(10, "the MM4_forward.REQ", || sink.messages().into_iter().next()).await;
@@ -654,7 +658,7 @@ async fn mmsc_read_report_becomes_an_mdn_and_a_refused_mm_a_dsn_to_the_fax_sende
     let envelope = envelope_of(&json);
     assert_eq!(
         (envelope["mail_from"].as_str(), envelope["rcpt_to"][0].as_str()),
-        (Some(""), Some("fax-user@onramp.test"))
+        (Some(""), Some("FAX=+12125550100@onramp.test"))
     );
     let mdn = std::fs::read_to_string(json.with_extension("eml")).unwrap();
     for h in [

@@ -328,7 +328,11 @@ async fn every_flow_with_smtplib_swaks_and_aiosmtpd() {
         std::fs::read(common::root().join("samples/mail/fax-swaks.eml")).unwrap(),
     )
     .unwrap()
-    .replacen("Subject:", "Disposition-Notification-To: <fax-user@onramp.test>\r\nSubject:", 1);
+    .replacen(
+        "Subject:",
+        "Disposition-Notification-To: <FAX=+12125550100@onramp.test>\r\nSubject:",
+        1,
+    );
     let fax_in = write("fax-in.eml", fax_in.as_bytes());
     let onramp = "FAX=+12125550100@onramp.test";
     smtplib(pa, onramp, "+4917012345/TYPE=PLMN@mms.test", "NOTIFY=SUCCESS,FAILURE", &fax_in).await;
@@ -443,7 +447,7 @@ async fn every_flow_with_smtplib_swaks_and_aiosmtpd() {
     let (mdn_out, mdn_env, mdn_text) =
         arrival(&ext_dir, "the MDN to the fax sender", &["report-type=disposition-notification"])
             .await;
-    assert_eq!(mdn_env["rcpt_to"][0], "fax-user@onramp.test");
+    assert_eq!(mdn_env["rcpt_to"][0], "FAX=+12125550100@onramp.test");
     assert_eq!(mdn_env["mail_from"], "<>");
     assert!(
         mdn_text.contains("; displayed")

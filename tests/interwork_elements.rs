@@ -196,7 +196,7 @@ fn assert_inward_rows(c: &Converted, from: &str) {
     assert_eq!(e.priority, Some(Priority::Low));
     // delivery report: the sender's NOTIFY=SUCCESS (Inward::delivery_report) → Yes.
     assert_eq!(e.delivery_report, Some(true));
-    // read reply: Disposition-Notification-To → Yes.
+    // read reply: Disposition-Notification-To naming the return path → Yes.
     assert_eq!(e.read_reply, Some(true));
     // expiry: none set, whatever the mail says (Expires is not a T.37/VPIM element).
     assert!(e.expiry.is_none());
@@ -214,9 +214,13 @@ fn fax_mail_to_mm_maps_every_row() {
         media("samples/interop/fax/tiff/a4-std.mh.lsb.tif")
     );
     let raw = mail_with_every_element("FAX=+12125550100@onramp.example", "multipart/mixed", &part);
-    let c =
-        from_fax::fax_to_mm(&raw, &class(), &inward("onramp@example", true), &Limits::default())
-            .unwrap();
+    let c = from_fax::fax_to_mm(
+        &raw,
+        &class(),
+        &inward("FAX=+12125550100@onramp.example", true),
+        &Limits::default(),
+    )
+    .unwrap();
     assert_inward_rows(&c, "+12125550100/TYPE=PLMN");
     let auto = from_fax::fax_to_mm(&raw, &class(), &inward("", false), &Limits::default()).unwrap();
     let mm = mm::parse(&auto.bytes, &mm::Limits::default()).unwrap().mm;
@@ -237,7 +241,8 @@ fn vpim_to_mm_maps_every_row() {
         &part,
     );
     let c =
-        from_voice::voice_to_mm(&raw, &inward("vm@vm.example", true), &Limits::default()).unwrap();
+        from_voice::voice_to_mm(&raw, &inward("+12125550100@vm.example", true), &Limits::default())
+            .unwrap();
     assert_inward_rows(&c, "+12125550100/TYPE=PLMN");
     let auto = from_voice::voice_to_mm(&raw, &inward("", false), &Limits::default()).unwrap();
     let mm = mm::parse(&auto.bytes, &mm::Limits::default()).unwrap().mm;

@@ -340,6 +340,10 @@ fn vpim_to_mm_keeps_name_subject_card_priority() {
     assert_eq!(e.message_class, Some(mm::MessageClass::Personal));
     assert_eq!(e.delivery_report, Some(true));
     assert_eq!(e.read_reply, Some(true), "Disposition-Notification-To → read reply");
+    // RFC 3798 §2.1: no automatic MDN to an address other than the return path.
+    let other = from_voice::voice_to_mm(&raw, &inward("other@vm.example"), &Limits::default());
+    let other = mm::parse(&other.unwrap().bytes, &mm::Limits::default()).unwrap().mm;
+    assert_eq!(other.elements.read_reply, Some(false), "DNT is not the return path");
     assert_eq!(e.expiry, None, "no DELIVER-BY, no expiry");
     assert_eq!(e.message_id.as_ref().unwrap().raw(), "m9.token@mm3gw.test");
     assert_eq!(e.originator_system.as_deref(), Some("system-user@mm3gw.test"));

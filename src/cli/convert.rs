@@ -194,11 +194,9 @@ fn to_mm(raw: &[u8], config: &Config, now: i64, id: &str) -> Result<Converted, S
     let limits = interwork::Limits::default();
     let mime = crate::mm::parse_mime(raw, &limits.mail.mime).map_err(|e| e.to_string())?;
     // The MMS recipients: the mail's To numbers, as the MMSC would get them from RCPT TO.
-    let recipients: Vec<String> = crate::mail::Common::read(&mime)
-        .to
-        .iter()
-        .map(|m| crate::gateway::process::mms_form(&m.address))
-        .collect();
+    let common = crate::mail::Common::read(&mime);
+    let recipients: Vec<String> =
+        common.to.iter().map(|m| crate::gateway::process::mms_form(&m.address)).collect();
     let inw = Inward {
         now,
         mm_id: id.to_owned(),
@@ -208,7 +206,12 @@ fn to_mm(raw: &[u8], config: &Config, now: i64, id: &str) -> Result<Converted, S
         gateway_domain: config.server.hostname.clone(),
         mmsc_domain: config.mmsc.domains.first().cloned().unwrap_or_default(),
         recipients,
-        mail_from: mime.header("Return-Path").unwrap_or("sender").to_owned(),
+        // No envelope here: the Return-Path header stands in for MAIL FROM, else the From
+        // address (what a sender's MTA would normally give).
+        mail_from: match mime.header("Return-Path") {
+            Some(p) => p.trim().trim_start_matches('<').trim_end_matches('>').to_owned(),
+            None => common.from.as_ref().map_or("sender".into(), |m| m.address.clone()),
+        },
         delivery_report: false,
         max_message_bytes: config.mmsc.max_message_bytes,
     };

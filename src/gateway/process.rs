@@ -467,7 +467,8 @@ fn convert_to_mmsc(entry: &Entry, body: &[u8], ctx: &Ctx<'_>, rcpts: &[String], 
     // that address (and the read-reply flag) so the MMSC's read report can become the MDN.
     // Both ride in the token, which must stay one header line (RFC 5322's 998 octets): an
     // address longer than SMTP allows (RFC 5321 §4.5.3.1) asks for no MDN, and an overlong
-    // Message-ID is not kept (the report then names none).
+    // Message-ID is not kept (the report then names none). A DNT other than the return path
+    // asks for nothing (RFC 3798 §2.1, see `interwork::read_report_allowed`).
     // The address is read by the same parser that set the MM's read-reply flag (folded or
     // encoded values included), so a read reply asked for always has somewhere to go.
     let limits = crate::mail::Limits::default();
@@ -475,7 +476,8 @@ fn convert_to_mmsc(entry: &Entry, body: &[u8], ctx: &Ctx<'_>, rcpts: &[String], 
         .ok()
         .and_then(|m| crate::mail::Common::read(&m).disposition_notification_to)
         .map(|m| m.address)
-        .filter(|a| !a.is_empty() && a.len() <= 254);
+        .filter(|a| a.len() <= 254)
+        .filter(|a| crate::interwork::read_report_allowed(a, &entry.envelope.mail_from));
     let message_id = header_value(body, "message-id").filter(|m| m.len() <= 250);
     let token = Token {
         flags: Flags {
@@ -720,7 +722,9 @@ fn mmsc_delivery_report(
     }
 }
 
-/// The MMS user a report from the MMSC is about, as a mail address at our domain.
+/// The MMS user a report from the MMSC is about, as a mail address at our domain: the DSN's or
+/// MDN's `From` (RFC 4356 §2.1.4: the recipient the report is about, not a postmaster address),
+/// so a reply to the report reaches that user through this gateway.
 fn report_sender(mm: &Mm4, config: &Config) -> String {
     match mm.elements.from.as_ref().and_then(|f| f.address.as_ref()) {
         Some(MmsAddress::Plmn(n)) => format!("{n}@{}", config.server.hostname),

@@ -185,6 +185,15 @@ pub struct Inward {
     pub max_message_bytes: u64,
 }
 
+/// Whether an MM built from a mail may ask for a read report that becomes an MDN to `dnt`. The
+/// gateway turns the MMSC's read report into the MDN without asking anyone about its address,
+/// so RFC 3798 §2.1 applies: no automatic MDN to a Disposition-Notification-To other than the
+/// return path (a mail with a third party's address there asks for no read report).
+pub fn read_report_allowed(dnt: &str, return_path: &str) -> bool {
+    let path = return_path.trim().trim_start_matches('<').trim_end_matches('>');
+    !dnt.is_empty() && dnt.eq_ignore_ascii_case(path)
+}
+
 fn address_field(raw: String) -> AddressField {
     let address = MmsAddress::parse(&raw).ok();
     AddressField { raw, address }

@@ -368,7 +368,8 @@ fn fake_fax_to_mm() -> Converters {
 fn a_read_report_about_an_mm_built_from_fax_becomes_an_mdn_to_disposition_notification_to() {
     let (cfg, conv, keys) = fixture(fake_fax_to_mm());
     let ctx = test_ctx(&cfg, &conv, &keys, 9);
-    // The fax mail asks for an MDN; its envelope asks for DSNs on failure and delay.
+    // The fax mail asks for an MDN at its return path (any case); its envelope asks for DSNs
+    // on failure and delay.
     let fax = String::from_utf8(
         std::fs::read(format!("{}/samples/mail/fax-swaks.eml", env!("CARGO_MANIFEST_DIR")))
             .unwrap(),
@@ -376,7 +377,7 @@ fn a_read_report_about_an_mm_built_from_fax_becomes_an_mdn_to_disposition_notifi
     .unwrap()
     .replacen(
         "Subject:",
-        "Disposition-Notification-To: Fax User <mdn@example.org>\r\nSubject:",
+        "Disposition-Notification-To: Fax User <FAX-user@example.org>\r\nSubject:",
         1,
     );
     let mut entry = inbound("+4917012345/TYPE=PLMN@mms.example.net", "fax-user@example.org");
@@ -394,7 +395,7 @@ fn a_read_report_about_an_mm_built_from_fax_becomes_an_mdn_to_disposition_notifi
     let mm_id = header_value(&mm.body, "x-mms-message-id").unwrap();
     let token = keys.verify(&mm_id).unwrap();
     assert!(token.flags.read_reply && token.flags.rs_delivery_report);
-    assert_eq!(token.originator_system, "mdn@example.org");
+    assert_eq!(token.originator_system, "FAX-user@example.org");
 
     // The MMSC's read report about that MM: an MDN (deleted) to the DNT address, RR.RES Ok.
     let rr = String::from_utf8(sample("rr-req"))
@@ -409,14 +410,22 @@ fn a_read_report_about_an_mm_built_from_fax_becomes_an_mdn_to_disposition_notifi
     assert_eq!(plan.messages.len(), 2, "{:?}", plan.events);
     let mdn = &plan.messages[0];
     assert_eq!((mdn.purpose.as_str(), mdn.envelope.mail_from.as_str()), ("mdn", ""));
-    assert_eq!(mdn.envelope.rcpt_to[0].address, "mdn@example.org");
+    assert_eq!(mdn.envelope.rcpt_to[0].address, "FAX-user@example.org");
     let parsed = crate::mail::mdn::parse(&mdn.body, &crate::mail::Limits::default()).unwrap();
     assert_eq!(parsed.disposition.value(), "manual-action/MDN-sent-automatically; deleted");
     assert_eq!(parsed.original_message_id.as_deref(), Some("swaks-1@example.net"));
     assert!(text(&plan.messages[1]).contains("X-Mms-Request-Status-Code: Ok"));
 
+    // A DNT naming someone other than the return path asks for nothing (RFC 3798 §2.1).
+    let third = fax.replace("<FAX-user@example.org>", "<someone-else@example.org>");
+    let plan = process(&entry, third.as_bytes(), &ctx);
+    let mm_id = header_value(&plan.messages[0].body, "x-mms-message-id").unwrap();
+    let token = keys.verify(&mm_id).unwrap();
+    assert!(!token.flags.read_reply && token.originator_system.is_empty());
+
     // Without Disposition-Notification-To: no MDN, still RES Ok.
-    let fax_no_mdn = fax.replace("Disposition-Notification-To: Fax User <mdn@example.org>\r\n", "");
+    let fax_no_mdn =
+        fax.replace("Disposition-Notification-To: Fax User <FAX-user@example.org>\r\n", "");
     let plan = process(&entry, fax_no_mdn.as_bytes(), &ctx);
     let mm_id = header_value(&plan.messages[0].body, "x-mms-message-id").unwrap();
     let rr =
