@@ -25,7 +25,7 @@ pub enum PreviewError {
 pub const PREVIEW_DPI: f64 = 60.0;
 const GUTTER: u32 = 12;
 const PER_ROW: usize = 4;
-/// Tiles drawn at most (fax pages count one each); the rest is named on a last card.
+/// Tiles drawn at most (fax pages count one each); the rest is named on one or two last cards.
 const MAX_TILES: usize = 24;
 /// Pictures are shrunk to fit this square.
 const PICTURE_SIDE: u32 = 480;
@@ -41,6 +41,15 @@ pub fn preview_png(pages: &[Page]) -> Result<Vec<u8>, PreviewError> {
 /// Draws any message (MM4, fax mail, voice mail, e-mail) into a PNG: a header card, then each
 /// leaf part in order.
 pub fn preview_message(raw: &[u8]) -> Result<Vec<u8>, PreviewError> {
+    let tiles = message_tiles(raw)?;
+    if tiles.is_empty() {
+        return Err(PreviewError::NoPages);
+    }
+    compose(&tiles)
+}
+
+/// The tiles of a message: at most [`MAX_TILES`], then one card naming what was left out.
+fn message_tiles(raw: &[u8]) -> Result<Vec<Grey>, PreviewError> {
     let mime = crate::mm::parse_mime(raw, &crate::mm::Limits::default())
         .map_err(|e| PreviewError::Message(e.to_string()))?;
     let mut tiles = Vec::new();
@@ -74,7 +83,18 @@ pub fn preview_message(raw: &[u8]) -> Result<Vec<u8>, PreviewError> {
         let is_tiff = bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*");
         if is_tiff {
             match tiff_read::read(bytes, &crate::fax::Limits::default()) {
-                Ok(pages) => tiles.extend(pages.iter().take(MAX_TILES).map(|p| page_tile(&p.page))),
+                Ok(pages) => {
+                    let room = MAX_TILES.saturating_sub(tiles.len());
+                    tiles.extend(pages.iter().take(room).map(|p| page_tile(&p.page)));
+                    if pages.len() > room {
+                        let more = pages.len() - room;
+                        tiles.extend(card(&about(&format!("… {more} more pages"))));
+                        if i + 1 < leaves.len() {
+                            tiles.extend(card(&format!("… {} more parts", leaves.len() - i - 1)));
+                        }
+                        break;
+                    }
+                }
                 Err(e) => tiles.extend(card(&about(&format!("unreadable: {e}")))),
             }
         } else if mime_type.starts_with("image/") {
@@ -101,10 +121,7 @@ pub fn preview_message(raw: &[u8]) -> Result<Vec<u8>, PreviewError> {
             tiles.extend(card(&about(&format!("{} bytes", bytes.len()))));
         }
     }
-    if tiles.is_empty() {
-        return Err(PreviewError::NoPages);
-    }
-    compose(&tiles)
+    Ok(tiles)
 }
 
 fn page_tile(p: &Page) -> Grey {
@@ -217,5 +234,39 @@ mod tests {
         let (w, h) = size(&preview_message(text).unwrap());
         assert!(w > 100 && h > 20, "{w}x{h}");
         assert!(matches!(preview_message(b""), Err(PreviewError::Message(_))));
+    }
+
+    #[test]
+    fn tiles_are_capped_however_many_pages_and_parts() {
+        use base64::Engine;
+        let mut page = crate::fax::Page::new(1728, 40, &Default::default()).unwrap();
+        page.resolution = Some(crate::fax::Resolution::FINE);
+        let opts = crate::fax::tiff_write::WriteOptions::default();
+        let tiff = |n: usize| {
+            let pages = vec![page.clone(); n];
+            let b = crate::fax::tiff_write::to_vec(&pages, &opts).unwrap();
+            base64::engine::general_purpose::STANDARD.encode(b)
+        };
+        let part = |body: &str| {
+            format!(
+                "--b\r\nContent-Type: image/tiff\r\nContent-Transfer-Encoding: base64\r\n\r\n{body}\r\n"
+            )
+        };
+        // A 10-page TIFF, then a 30-page one: 1 + 10 + 13 pages, a card for the other 17 pages
+        // and one for the part after.
+        let msg = format!(
+            "From: a@b\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n{}{}--b\r\nContent-Type: text/plain\r\n\r\nafter\r\n--b--\r\n",
+            part(&tiff(10)),
+            part(&tiff(30))
+        );
+        let tiles = message_tiles(msg.as_bytes()).unwrap();
+        assert_eq!(tiles.len(), MAX_TILES + 2);
+        // Many small parts: the cap plus one card.
+        let many: String = (0..40).map(|_| part(&tiff(1))).collect();
+        let msg = format!(
+            "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n{many}--b--\r\n"
+        );
+        let tiles = message_tiles(msg.as_bytes()).unwrap();
+        assert_eq!(tiles.len(), MAX_TILES + 1);
     }
 }
