@@ -292,15 +292,24 @@ async fn a_spool_that_cannot_be_written_answers_451_never_250() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A scratch folder with a certificate made by `make` (openssl) and an acceptor serving it;
+/// `None` without openssl (a failure under CI).
+fn tls_dir(
+    name: &str,
+    make: fn(&std::path::Path) -> bool,
+) -> Option<(std::path::PathBuf, tokio_rustls::TlsAcceptor)> {
+    let dir = tmpdir(name);
+    if !common::require_tool("openssl", "version") {
+        return None;
+    }
+    assert!(make(&dir));
+    let cert = (dir.join("cert.pem"), dir.join("key.pem"));
+    Some((dir, mm3gw::gateway::server::load_tls(&cert.0, &cert.1).unwrap()))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn smtp_next_hop_uses_starttls_when_offered_and_sends_dsn_parameters() {
-    let dir = tmpdir("e2e-tls");
-    if !common::require_tool("openssl", "version") {
-        return;
-    }
-    assert!(self_signed(&dir));
-    let acceptor =
-        mm3gw::gateway::server::load_tls(&dir.join("cert.pem"), &dir.join("key.pem")).unwrap();
+    let Some((dir, acceptor)) = tls_dir("e2e-tls", self_signed) else { return };
     let sink = start_sink_with("127.0.0.1:0".parse().unwrap(), Some(acceptor)).await;
     // The fax route delivers over SMTP to the same TLS sink, so the DSN parameters are visible.
     let text = config_text(&dir, sink.addr, "").replace(
@@ -563,11 +572,7 @@ async fn builtin_conversions_both_ways() {
 
     smtp.send_raw(
         &env(Some("sender@example.org"), "+4917012345@mms.test"),
-        &std::fs::read(format!(
-            "{}/samples/inspect/other-vpim-voice/input.eml",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap(),
+        &sample("other-vpim-voice"),
     )
     .await
     .unwrap();
@@ -586,11 +591,7 @@ async fn builtin_conversions_both_ways() {
     // is too tall to read whole), the sender kept.
     smtp.send_raw(
         &env(Some("sender@example.org"), "+4917012345@mms.test"),
-        &std::fs::read(format!(
-            "{}/samples/inspect/other-t37-simple/input.eml",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap(),
+        &sample("other-t37-simple"),
     )
     .await
     .unwrap();
@@ -744,13 +745,7 @@ async fn queue_retry_from_the_cli_is_picked_up_by_the_running_server() {
 /// its CA in `delivery.tls_ca` the message goes over TLS.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn smtps_next_hop_verifies_the_certificate() {
-    let dir = tmpdir("e2e-smtps");
-    if !common::require_tool("openssl", "version") {
-        return;
-    }
-    assert!(private_ca(&dir));
-    let acceptor =
-        mm3gw::gateway::server::load_tls(&dir.join("cert.pem"), &dir.join("key.pem")).unwrap();
+    let Some((dir, acceptor)) = tls_dir("e2e-smtps", private_ca) else { return };
     let sink = start_smtps_sink(acceptor).await;
     let hop = format!("smtps://localhost:{}", sink.addr.port());
     let text = |extra: &str| {

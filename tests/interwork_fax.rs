@@ -3,12 +3,14 @@
 //! outputs read by Python's `email` (no defects) and ffprobe (image sizes).
 mod common;
 
+use common::interwork::{inward, pages_of};
+
 use std::process::Command;
 
 use mm3gw::config::{ContentClass, Profiles};
 use mm3gw::fax::{self, Page, Resolution};
 use mm3gw::interwork::from_fax;
-use mm3gw::interwork::{Error, Inward, Limits};
+use mm3gw::interwork::{Error, Limits};
 use mm3gw::mail::t37::{self, Document, FaxMail};
 use mm3gw::mail::{Head, Importance, Mailbox, Requests};
 use mm3gw::mm::address::FaxAddress;
@@ -18,22 +20,6 @@ const NOW: i64 = 1_764_000_000;
 
 fn class(name: &str) -> ContentClass {
     Profiles::embedded().unwrap().content_class(name).unwrap().clone()
-}
-
-fn inward() -> Inward {
-    Inward {
-        now: NOW,
-        mm_id: "m9.token@mm3gw.test".into(),
-        transaction_id: "T-9".into(),
-        message_id: "m9.token@mm3gw.test".into(),
-        system_address: "system-user@mm3gw.test".into(),
-        gateway_domain: "mm3gw.test".into(),
-        mmsc_domain: "mms.mnc002.mcc262.gprs".into(),
-        recipients: vec!["+4917012345/TYPE=PLMN".into()],
-        mail_from: "FAX=+12125550100@onramp.example".into(),
-        delivery_report: false,
-        max_message_bytes: 300 * 1024,
-    }
 }
 
 /// An A4-ish standard-resolution page with `n` thick black bars (so pages differ).
@@ -109,7 +95,13 @@ fn ffprobe_size(bytes: &[u8], tag: &str) -> Option<(u32, u32)> {
 fn three_page_fax_becomes_three_image_slides_and_a_text() {
     let raw = fax_mail(3, None, Some("Please sign page 2."));
     let cls = class("image-rich");
-    let c = from_fax::fax_to_mm(&raw, &cls, &inward(), &Limits::default()).unwrap();
+    let c = from_fax::fax_to_mm(
+        &raw,
+        &cls,
+        &inward(NOW, "FAX=+12125550100@onramp.example", false),
+        &Limits::default(),
+    )
+    .unwrap();
     assert!(c.omissions.is_empty(), "{:?}", c.omissions);
     assert!(c.bytes.len() as u64 <= cls.max_message_bytes, "{} bytes", c.bytes.len());
     assert_eq!(c.envelope.rcpt_to, ["+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs"]);
@@ -145,7 +137,13 @@ fn three_page_fax_becomes_three_image_slides_and_a_text() {
 #[test]
 fn subject_kept_and_mmr_from_libtiff_read() {
     let raw = fax_mail(1, Some("Vertrag \u{fc}berarbeitet"), None);
-    let c = from_fax::fax_to_mm(&raw, &class("image-rich"), &inward(), &Limits::default()).unwrap();
+    let c = from_fax::fax_to_mm(
+        &raw,
+        &class("image-rich"),
+        &inward(NOW, "FAX=+12125550100@onramp.example", false),
+        &Limits::default(),
+    )
+    .unwrap();
     let mm = mm::parse(&c.bytes, &mm::Limits::default()).unwrap().mm;
     assert_eq!(mm.elements.subject.as_deref(), Some("Vertrag \u{fc}berarbeitet"));
     // The sample fax mail (3 pages, written by Python's email package).
@@ -154,8 +152,13 @@ fn subject_kept_and_mmr_from_libtiff_read() {
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap();
-    let c =
-        from_fax::fax_to_mm(&sample, &class("image-rich"), &inward(), &Limits::default()).unwrap();
+    let c = from_fax::fax_to_mm(
+        &sample,
+        &class("image-rich"),
+        &inward(NOW, "FAX=+12125550100@onramp.example", false),
+        &Limits::default(),
+    )
+    .unwrap();
     let mm = mm::parse(&c.bytes, &mm::Limits::default()).unwrap().mm;
     let n = pages_of(&mm);
     let tiff = t37::parse(&sample, &Default::default()).unwrap().documents[0].tiff.clone();
@@ -178,7 +181,7 @@ fn subject_kept_and_mmr_from_libtiff_read() {
         let c = from_fax::fax_to_mm(
             raw.as_bytes(),
             &class("image-rich"),
-            &inward(),
+            &inward(NOW, "FAX=+12125550100@onramp.example", false),
             &Limits::default(),
         )
         .unwrap();
@@ -202,33 +205,34 @@ fn base64_lines(b: &[u8]) -> String {
 fn not_fax_and_nothing_to_carry() {
     let plain = b"From: a@b\r\nSubject: hi\r\n\r\nhello\r\n";
     assert!(matches!(
-        from_fax::fax_to_mm(plain, &class("image-rich"), &inward(), &Limits::default()),
+        from_fax::fax_to_mm(
+            plain,
+            &class("image-rich"),
+            &inward(NOW, "FAX=+12125550100@onramp.example", false),
+            &Limits::default()
+        ),
         Err(Error::WrongKind { .. })
     ));
     // A class with no still images: every page listed, the text still carried.
     let raw = fax_mail(2, None, Some("cover"));
-    let c = from_fax::fax_to_mm(&raw, &class("text"), &inward(), &Limits::default()).unwrap();
+    let c = from_fax::fax_to_mm(
+        &raw,
+        &class("text"),
+        &inward(NOW, "FAX=+12125550100@onramp.example", false),
+        &Limits::default(),
+    )
+    .unwrap();
     assert_eq!(c.omissions.len(), 2, "{:?}", c.omissions);
     assert!(c.omissions.iter().all(|o| o.part.contains("page")));
     // No text either: nothing to carry.
     let raw = fax_mail(1, None, None);
     assert!(matches!(
-        from_fax::fax_to_mm(&raw, &class("text"), &inward(), &Limits::default()),
+        from_fax::fax_to_mm(
+            &raw,
+            &class("text"),
+            &inward(NOW, "FAX=+12125550100@onramp.example", false),
+            &Limits::default()
+        ),
         Err(Error::NothingToCarry(_))
     ));
-}
-
-/// Fax pages shown in an MM: distinct `pageN` numbers of its image parts (a page too tall to be
-/// legible whole is sent as strips `pageN-S`).
-fn pages_of(mm: &mm::Mm4) -> usize {
-    let mut pages: Vec<String> = mm
-        .leaves()
-        .iter()
-        .filter(|p| p.content_type.main_type() == "image")
-        .filter_map(|p| p.name.clone())
-        .map(|n| n.split(['-', '.']).next().unwrap_or_default().to_owned())
-        .collect();
-    pages.sort();
-    pages.dedup();
-    pages.len()
 }

@@ -11,10 +11,9 @@ use std::collections::BTreeSet;
 
 use mm3gw::config::{CONTENT_CLASSES, FaxProfile, Profile, Profiles, VoiceProfile};
 use mm3gw::fax::Page;
-use mm3gw::interwork::to_fax::{self, FaxOutward, TextMode};
+use mm3gw::interwork::to_fax::{self, TextMode};
 use mm3gw::interwork::{Converted, Limits, to_voice};
 use mm3gw::mail::{t37, vpim};
-use mm3gw::mm::address::FaxAddress;
 use mm3gw::mm::{self, Mm4};
 use mm3gw::render::text::{Cover, TextOptions, text_to_pages};
 
@@ -151,14 +150,7 @@ fn omitted<'a>(c: &'a Converted, name: &str) -> Option<&'a str> {
 }
 
 fn to_fax(mm: &Mm4, mode: TextMode) -> Converted {
-    let out = FaxOutward {
-        now: NOW,
-        message_id: "m3.token@mm3gw.test".into(),
-        gateway_domain: "mm3gw.test".into(),
-        system_address: "system-user@mm3gw.test".into(),
-        recipients: vec![FaxAddress::parse("FAX=+12125550100@offramp.test").unwrap()],
-        text_mode: mode,
-    };
+    let out = common::interwork::fax_outward(NOW, mode);
     to_fax::mm_to_fax(mm, &fax_profile(), &out).unwrap()
 }
 

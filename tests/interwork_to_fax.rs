@@ -4,20 +4,23 @@
 //! MM keeps the page count, the text and the subject.
 mod common;
 
+use common::interwork::{fax_outward, forward_req, inward, leaf, pages_of};
+
 use std::io::Cursor;
 use std::path::PathBuf;
 use std::process::Command;
 
 use mm3gw::config::{ContentClass, FaxProfile, Profile, Profiles};
 use mm3gw::fax::{Coding, FillOrder};
-use mm3gw::interwork::to_fax::{self, FaxOutward, TextMode};
-use mm3gw::interwork::{Error, Inward, Limits, from_fax};
+use mm3gw::interwork::to_fax::{self, TextMode};
+use mm3gw::interwork::{Error, Limits, from_fax};
 use mm3gw::mail::t37;
-use mm3gw::mm::address::FaxAddress;
-use mm3gw::mm::{self, Body, ContentType, Mm4, Part};
+use mm3gw::mm::{self, Body, Part};
 use mm3gw::voice::amr;
 
 const NOW: i64 = 1_764_000_000;
+/// The fax number the MMs are addressed to.
+const TO: &str = "+12125550100/TYPE=PLMN";
 
 fn scratch(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("mm3gw-interwork-tofax-{}", std::process::id()));
@@ -49,39 +52,6 @@ fn jpeg(w: u32, h: u32) -> Vec<u8> {
     out.into_inner()
 }
 
-fn leaf(mime: &str, name: &str, bytes: Vec<u8>) -> Part {
-    let mut p = Part::leaf(ContentType::new(mime), bytes).with_content_id(&format!("<{name}>"));
-    p.name = Some(name.into());
-    p
-}
-
-fn forward_req(extra_headers: &str, parts: Vec<Part>) -> Mm4 {
-    let mut body = Part::leaf(ContentType::new("multipart/mixed"), Vec::new());
-    body.body = Body::Multipart(parts);
-    let mut m = Mm4::new(mm::MessageType::ForwardReq);
-    m.body = Some(body);
-    let text = String::from_utf8(m.to_bytes()).unwrap();
-    let (_, rest) = text.split_once("MIME-Version").unwrap();
-    let raw = format!(
-        "X-Mms-3GPP-MMS-Version: 6.16.0\r\nX-Mms-Message-Type: MM4_forward.REQ\r\n\
-         X-Mms-Transaction-ID: T-1\r\nX-Mms-Message-ID: M-1@mmsc.example\r\n\
-         From: +4917012345/TYPE=PLMN\r\nTo: +12125550100/TYPE=PLMN\r\nDate: Mon, 24 Nov 2025 10:00:00 +0000\r\n\
-         {extra_headers}MIME-Version{rest}"
-    );
-    mm::parse(raw.as_bytes(), &mm::Limits::default()).unwrap().mm
-}
-
-fn outward(mode: TextMode) -> FaxOutward {
-    FaxOutward {
-        now: NOW,
-        message_id: "m3.token@mm3gw.test".into(),
-        gateway_domain: "mm3gw.test".into(),
-        system_address: "system-user@mm3gw.test".into(),
-        recipients: vec![FaxAddress::parse("FAX=+12125550100@offramp.test").unwrap()],
-        text_mode: mode,
-    }
-}
-
 fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
     raw.split("\r\n\r\n").next().unwrap().lines().find_map(|l| {
         let (n, v) = l.split_once(':')?;
@@ -92,6 +62,7 @@ fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
 #[test]
 fn mm_to_fax_renders_cover_and_images_and_names_the_audio() {
     let mm = forward_req(
+        TO,
         "Subject: Floor plan\r\nX-Mms-Priority: High\r\nX-Mms-Read-Reply: Yes\r\nX-Mms-Expiry: 86400\r\n",
         vec![
             Part::text("Here is the plan."),
@@ -103,7 +74,7 @@ fn mm_to_fax_renders_cover_and_images_and_names_the_audio() {
             ),
         ],
     );
-    let c = to_fax::mm_to_fax(&mm, &fax_profile(), &outward(TextMode::Cover)).unwrap();
+    let c = to_fax::mm_to_fax(&mm, &fax_profile(), &fax_outward(NOW, TextMode::Cover)).unwrap();
     assert_eq!(c.omissions.len(), 1, "{:?}", c.omissions);
     assert_eq!(c.omissions[0].media_type, "audio/amr");
     assert_eq!(c.omissions[0].part, "note.amr");
@@ -156,10 +127,11 @@ fn mm_to_fax_renders_cover_and_images_and_names_the_audio() {
 #[test]
 fn text_part_mode_and_nothing_to_fax() {
     let mm = forward_req(
+        TO,
         "X-Mms-Message-Class: Advertisement\r\n",
         vec![Part::text("only words"), leaf("image/jpeg", "a.jpg", jpeg(200, 200))],
     );
-    let c = to_fax::mm_to_fax(&mm, &fax_profile(), &outward(TextMode::Part)).unwrap();
+    let c = to_fax::mm_to_fax(&mm, &fax_profile(), &fax_outward(NOW, TextMode::Part)).unwrap();
     let head = String::from_utf8_lossy(&c.bytes).into_owned();
     assert_eq!(header(&head, "Precedence"), Some("bulk"), "class Advertisement");
     assert_eq!(header(&head, "Importance"), None, "no priority, no Importance");
@@ -170,11 +142,12 @@ fn text_part_mode_and_nothing_to_fax() {
         mm3gw::fax::tiff_read::read(&parsed.documents[0].tiff, &Default::default()).unwrap();
     assert_eq!(pages.len(), 1, "no cover page in text-part mode");
     let mm = forward_req(
+        TO,
         "",
         vec![leaf("audio/amr", "a.amr", amr::encode(&[0; 160], amr::Mode::MR122, false).unwrap())],
     );
     assert!(matches!(
-        to_fax::mm_to_fax(&mm, &fax_profile(), &outward(TextMode::Cover)),
+        to_fax::mm_to_fax(&mm, &fax_profile(), &fax_outward(NOW, TextMode::Cover)),
         Err(Error::NothingToCarry(_))
     ));
 }
@@ -182,6 +155,7 @@ fn text_part_mode_and_nothing_to_fax() {
 #[test]
 fn mm_to_fax_to_mm_keeps_pages_text_and_subject() {
     let mm = forward_req(
+        TO,
         "Subject: Two pictures\r\n",
         vec![
             Part::text("Look at these."),
@@ -189,23 +163,11 @@ fn mm_to_fax_to_mm_keeps_pages_text_and_subject() {
             leaf("image/jpeg", "b.jpg", jpeg(200, 300)),
         ],
     );
-    let c = to_fax::mm_to_fax(&mm, &fax_profile(), &outward(TextMode::Both)).unwrap();
+    let c = to_fax::mm_to_fax(&mm, &fax_profile(), &fax_outward(NOW, TextMode::Both)).unwrap();
     let parsed = t37::parse(&c.bytes, &Default::default()).unwrap();
     let fax_pages =
         mm3gw::fax::tiff_read::read(&parsed.documents[0].tiff, &Default::default()).unwrap().len();
-    let inw = Inward {
-        now: NOW,
-        mm_id: "m9@mm3gw.test".into(),
-        transaction_id: "T-9".into(),
-        message_id: "m9@mm3gw.test".into(),
-        system_address: "system-user@mm3gw.test".into(),
-        gateway_domain: "mm3gw.test".into(),
-        mmsc_domain: "mms.test".into(),
-        recipients: vec!["+4930123/TYPE=PLMN".into()],
-        mail_from: "+4917012345@mm3gw.test".into(),
-        delivery_report: false,
-        max_message_bytes: 300 * 1024,
-    };
+    let inw = inward(NOW, "+4917012345@mm3gw.test", false);
     let back =
         from_fax::fax_to_mm(&c.bytes, &class("content-rich"), &inw, &Limits::default()).unwrap();
     assert!(back.omissions.is_empty(), "{:?}", back.omissions);
@@ -218,21 +180,6 @@ fn mm_to_fax_to_mm_keeps_pages_text_and_subject() {
             .iter()
             .any(|p| matches!(&p.body, Body::Text(t) if t.contains("Look at these.")))
     );
-}
-
-/// Fax pages shown in an MM: distinct `pageN` numbers of its image parts (a page too tall to be
-/// legible whole is sent as strips `pageN-S`).
-fn pages_of(mm: &mm::Mm4) -> usize {
-    let mut pages: Vec<String> = mm
-        .leaves()
-        .iter()
-        .filter(|p| p.content_type.main_type() == "image")
-        .filter_map(|p| p.name.clone())
-        .map(|n| n.split(['-', '.']).next().unwrap_or_default().to_owned())
-        .collect();
-    pages.sort();
-    pages.dedup();
-    pages.len()
 }
 
 #[test]
@@ -249,6 +196,7 @@ fn the_route_profile_chooses_cover_page_or_text_part() {
     )
     .unwrap();
     let mm = forward_req(
+        TO,
         "Subject: Modes\r\n",
         vec![Part::text("Printed or attached."), leaf("image/jpeg", "p.jpg", jpeg(200, 150))],
     );
@@ -271,9 +219,9 @@ fn the_route_profile_chooses_cover_page_or_text_part() {
 #[test]
 fn the_route_profile_chooses_the_coding_and_fill_order() {
     let mm =
-        forward_req("", vec![Part::text("coded"), leaf("image/jpeg", "a.jpg", jpeg(300, 200))]);
+        forward_req(TO, "", vec![Part::text("coded"), leaf("image/jpeg", "a.jpg", jpeg(300, 200))]);
     let tiff_of = |p: &FaxProfile| {
-        let c = to_fax::mm_to_fax(&mm, p, &outward(TextMode::Cover)).unwrap();
+        let c = to_fax::mm_to_fax(&mm, p, &fax_outward(NOW, TextMode::Cover)).unwrap();
         t37::parse(&c.bytes, &Default::default()).unwrap().documents.remove(0).tiff
     };
     let infos = |tiff: &[u8]| {

@@ -4,18 +4,22 @@
 //! table says, and MM → VPIM → MM keeps the audio duration and the originator.
 mod common;
 
+use common::interwork::{forward_req, inward, leaf};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use mm3gw::config::{Profile, Profiles, VoiceProfile};
-use mm3gw::interwork::from_voice::{self, Inward};
+use mm3gw::interwork::from_voice;
 use mm3gw::interwork::to_voice::{self, Outward};
 use mm3gw::interwork::{Error, Limits};
 use mm3gw::mail::vpim;
-use mm3gw::mm::{self, Body, ContentType, Mm4, Part, Priority};
+use mm3gw::mm::{self, Body, Part, Priority};
 use mm3gw::voice::{amr, wav};
 
 const NOW: i64 = 1_764_000_000;
+/// The voice mailbox the MMs are addressed to.
+const TO: &str = "+4930123/TYPE=PLMN";
 
 fn scratch(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("mm3gw-interwork-voice-{}", std::process::id()));
@@ -55,32 +59,6 @@ fn profile(name: &str) -> VoiceProfile {
     }
 }
 
-fn leaf(mime: &str, name: &str, bytes: Vec<u8>) -> Part {
-    let mut p = Part::leaf(ContentType::new(mime), bytes).with_content_id(&format!("<{name}>"));
-    p.name = Some(name.into());
-    p
-}
-
-/// An MM4_forward.REQ with the given headers and parts, read back by our parser (so its slides
-/// are what the gateway would see).
-fn forward_req(extra_headers: &str, parts: Vec<Part>) -> Mm4 {
-    let mut body = Part::leaf(ContentType::new("multipart/mixed"), Vec::new());
-    body.body = Body::Multipart(parts);
-    let mut m = Mm4::new(mm::MessageType::ForwardReq);
-    m.body = Some(body);
-    let bytes = m.to_bytes();
-    // Headers are easier to read as text; put them in front of the built body.
-    let text = String::from_utf8(bytes).unwrap();
-    let (_, rest) = text.split_once("MIME-Version").unwrap();
-    let raw = format!(
-        "X-Mms-3GPP-MMS-Version: 6.16.0\r\nX-Mms-Message-Type: MM4_forward.REQ\r\n\
-         X-Mms-Transaction-ID: T-1\r\nX-Mms-Message-ID: M-1@mmsc.example\r\n\
-         From: +4917012345/TYPE=PLMN\r\nTo: +4930123/TYPE=PLMN\r\nDate: Mon, 24 Nov 2025 10:00:00 +0000\r\n\
-         X-Mms-Originator-System: system-user@mms.mnc002.mcc262.gprs\r\n{extra_headers}MIME-Version{rest}"
-    );
-    mm::parse(raw.as_bytes(), &mm::Limits::default()).unwrap().mm
-}
-
 fn outward() -> Outward {
     Outward {
         now: NOW,
@@ -89,22 +67,6 @@ fn outward() -> Outward {
         system_address: "system-user@mm3gw.test".into(),
         recipients: vec!["+4930123@vm.example".into()],
         mdn_to: Some("system-user@mm3gw.test".into()),
-    }
-}
-
-fn inward(mail_from: &str) -> Inward {
-    Inward {
-        now: NOW,
-        mm_id: "m9.token@mm3gw.test".into(),
-        transaction_id: "T-9".into(),
-        message_id: "m9.token@mm3gw.test".into(),
-        system_address: "system-user@mm3gw.test".into(),
-        gateway_domain: "mm3gw.test".into(),
-        mmsc_domain: "mms.mnc002.mcc262.gprs".into(),
-        recipients: vec!["+4917012345/TYPE=PLMN".into()],
-        mail_from: mail_from.into(),
-        delivery_report: true,
-        max_message_bytes: 300 * 1024,
     }
 }
 
@@ -164,6 +126,7 @@ fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
 #[test]
 fn mm_to_vpim_joins_every_voice_part_and_lists_the_rest() {
     let mm = forward_req(
+        TO,
         "Subject: Hallo \u{e4}\r\nX-Mms-Priority: High\r\nX-Mms-Read-Reply: Yes\r\nX-Mms-Delivery-Report: Yes\r\nX-Mms-Expiry: 86400\r\n",
         vec![
             leaf("audio/amr", "a.amr", amr_clip(1500)),
@@ -219,6 +182,7 @@ fn mm_to_vpim_joins_every_voice_part_and_lists_the_rest() {
 #[test]
 fn mm_to_ivm_is_mulaw_in_multipart_mixed() {
     let mm = forward_req(
+        TO,
         "X-Mms-Priority: Low\r\nX-Mms-Message-Class: Auto\r\n",
         vec![leaf("audio/amr", "a.amr", amr_clip(1000)), Part::text("hello")],
     );
@@ -249,17 +213,21 @@ fn mm_to_ivm_is_mulaw_in_multipart_mixed() {
 
 #[test]
 fn normal_priority_sends_no_importance_and_no_audio_is_refused() {
-    let mm =
-        forward_req("X-Mms-Priority: Normal\r\n", vec![leaf("audio/amr", "a.amr", amr_clip(200))]);
+    let mm = forward_req(
+        TO,
+        "X-Mms-Priority: Normal\r\n",
+        vec![leaf("audio/amr", "a.amr", amr_clip(200))],
+    );
     let c =
         to_voice::mm_to_voice(&mm, &profile("vpim-v2"), &outward(), &Limits::default()).unwrap();
     assert_eq!(header(&String::from_utf8_lossy(&c.bytes), "Importance"), None);
-    let mm = forward_req("", vec![Part::text("only text")]);
+    let mm = forward_req(TO, "", vec![Part::text("only text")]);
     let e = to_voice::mm_to_voice(&mm, &profile("vpim-v2"), &outward(), &Limits::default())
         .unwrap_err();
     assert!(matches!(e, Error::NothingToCarry(_)), "{e}");
     // Undecodable audio is listed, not dropped silently.
     let mm = forward_req(
+        TO,
         "",
         vec![
             leaf("audio/amr", "a.amr", amr_clip(200)),
@@ -324,8 +292,12 @@ fn vpim_message(extra: &[(&str, &str)], with_name: bool, dnt: bool) -> Vec<u8> {
 #[test]
 fn vpim_to_mm_keeps_name_subject_card_priority() {
     let raw = vpim_message(&[], true, true);
-    let c = from_voice::voice_to_mm(&raw, &inward("+12125550100@vm.example"), &Limits::default())
-        .unwrap();
+    let c = from_voice::voice_to_mm(
+        &raw,
+        &inward(NOW, "+12125550100@vm.example", true),
+        &Limits::default(),
+    )
+    .unwrap();
     assert!(c.omissions.is_empty(), "{:?}", c.omissions);
     // spec/mms.md §3 "Outbound MM": the originator qualified with our domain.
     assert_eq!(c.envelope.mail_from, "+12125550100/TYPE=PLMN@mm3gw.test");
@@ -341,7 +313,8 @@ fn vpim_to_mm_keeps_name_subject_card_priority() {
     assert_eq!(e.delivery_report, Some(true));
     assert_eq!(e.read_reply, Some(true), "Disposition-Notification-To → read reply");
     // RFC 3798 §2.1: no automatic MDN to an address other than the return path.
-    let other = from_voice::voice_to_mm(&raw, &inward("other@vm.example"), &Limits::default());
+    let other =
+        from_voice::voice_to_mm(&raw, &inward(NOW, "other@vm.example", true), &Limits::default());
     let other = mm::parse(&other.unwrap().bytes, &mm::Limits::default()).unwrap().mm;
     assert_eq!(other.elements.read_reply, Some(false), "DNT is not the return path");
     assert_eq!(e.expiry, None, "no DELIVER-BY, no expiry");
@@ -368,7 +341,7 @@ fn vpim_to_mm_keeps_name_subject_card_priority() {
 fn vpim_class_and_refusals() {
     // A null return path makes the MM class Auto; no DNT, no read reply.
     let raw = vpim_message(&[], false, false);
-    let mut inw = inward("");
+    let mut inw = inward(NOW, "", true);
     inw.delivery_report = false;
     let c = from_voice::voice_to_mm(&raw, &inw, &Limits::default()).unwrap();
     let mm = mm::parse(&c.bytes, &mm::Limits::default()).unwrap().mm;
@@ -377,18 +350,18 @@ fn vpim_class_and_refusals() {
     assert_eq!(mm.elements.delivery_report, Some(false));
     // Sensitivity of any value: 5.6.0 (RFC 4356 §2.1.3.3).
     let raw = vpim_message(&[("Sensitivity", "Personal")], false, false);
-    match from_voice::voice_to_mm(&raw, &inward("a@b"), &Limits::default()) {
+    match from_voice::voice_to_mm(&raw, &inward(NOW, "a@b", true), &Limits::default()) {
         Err(Error::Refused { status, .. }) => assert_eq!(status, "5.6.0"),
         other => panic!("{other:?}"),
     }
     // Not voice mail at all.
     let raw = b"From: a@b\r\nSubject: x\r\n\r\nhello\r\n";
     assert!(matches!(
-        from_voice::voice_to_mm(raw, &inward("a@b"), &Limits::default()),
+        from_voice::voice_to_mm(raw, &inward(NOW, "a@b", true), &Limits::default()),
         Err(Error::WrongKind { .. })
     ));
     // Over the content class's size.
-    let mut small = inward("a@b");
+    let mut small = inward(NOW, "a@b", true);
     small.max_message_bytes = 1000;
     assert!(matches!(
         from_voice::voice_to_mm(&vpim_message(&[], false, false), &small, &Limits::default()),
@@ -399,6 +372,7 @@ fn vpim_class_and_refusals() {
 #[test]
 fn mm_to_vpim_to_mm_keeps_duration_and_originator() {
     let mm = forward_req(
+        TO,
         "Subject: round trip\r\n",
         vec![
             leaf("audio/amr", "a.amr", amr_clip(1200)),
@@ -407,9 +381,12 @@ fn mm_to_vpim_to_mm_keeps_duration_and_originator() {
     );
     let v =
         to_voice::mm_to_voice(&mm, &profile("vpim-v2"), &outward(), &Limits::default()).unwrap();
-    let back =
-        from_voice::voice_to_mm(&v.bytes, &inward("+4917012345@mm3gw.test"), &Limits::default())
-            .unwrap();
+    let back = from_voice::voice_to_mm(
+        &v.bytes,
+        &inward(NOW, "+4917012345@mm3gw.test", true),
+        &Limits::default(),
+    )
+    .unwrap();
     let mm2 = mm::parse(&back.bytes, &mm::Limits::default()).unwrap().mm;
     assert_eq!(mm2.elements.from.as_ref().unwrap().raw, "\"+4917012345\" <+4917012345/TYPE=PLMN>");
     assert_eq!(mm2.elements.subject.as_deref(), Some("round trip"));
@@ -427,7 +404,7 @@ fn mm_to_vpim_to_mm_keeps_duration_and_originator() {
 fn vpim_fax_parts_become_image_slides_when_the_class_is_known() {
     let raw = std::fs::read(common::root().join("samples/mail/vpim-name-vcard-fax.eml")).unwrap();
     let class = Profiles::embedded().unwrap().content_class("image-rich").unwrap().clone();
-    let inw = inward("vm@vm1.mycompany.com");
+    let inw = inward(NOW, "vm@vm1.mycompany.com", true);
     let c = from_voice::voice_to_mm_in_class(&raw, Some(&class), &inw, &Limits::default()).unwrap();
     assert!(c.omissions.is_empty(), "{:?}", c.omissions);
     let mm = mm::parse(&c.bytes, &mm::Limits::default()).unwrap().mm;
