@@ -10,6 +10,7 @@
 //! Pages are drawn by `render` both ways.
 use serde::Serialize;
 
+use crate::mail::{Head, Importance, Mailbox, Received};
 use crate::mm::address::MmsAddress;
 use crate::mm::smil::{self, PartRef};
 use crate::mm::{
@@ -148,6 +149,41 @@ pub fn return_path(mm: &Mm4, gateway_domain: &str, system_address: &str) -> Stri
         Some(MmsAddress::Plmn(n)) if n.starts_with('+') => format!("{n}@{gateway_domain}"),
         _ => system_address.to_owned(),
     }
+}
+
+/// The head of the mail an MM becomes: its originator, date (else `now`), subject and
+/// importance, the `Received:` trace that says it came through MMS (RFC 4356 §2.1.3, with the
+/// MM's id when it is a plain token), and `Precedence: bulk` for classes Auto and Advertisement.
+pub(crate) fn outward_head(
+    mm: &Mm4,
+    from_address: &str,
+    message_id: &str,
+    gateway_domain: &str,
+    now: i64,
+) -> Head {
+    let e = &mm.elements;
+    let date = e.date.as_ref().and_then(|d| d.unix).unwrap_or(now);
+    let mut head = Head::new(Mailbox::new(from_address), date, message_id);
+    head.subject = e.subject.clone();
+    head.importance = e.priority.as_ref().and_then(Importance::from_priority);
+    let origin_host = e
+        .originator_system
+        .as_deref()
+        .and_then(|s| s.rsplit_once('@').map(|(_, h)| h.trim_end_matches('>').to_owned()))
+        .unwrap_or_else(|| "mmsc".to_owned());
+    let mm_id = e.message_id.as_ref().map(|i| i.key().to_owned());
+    head.received = Some(Received {
+        from: origin_host,
+        by: gateway_domain.to_owned(),
+        id: mm_id.filter(|id| id.bytes().all(|b| b.is_ascii_graphic())),
+        date: now,
+    });
+    if let Some(c) = e.message_class.as_ref().map(|c| c.as_str())
+        && (c.eq_ignore_ascii_case("auto") || c.eq_ignore_ascii_case("advertisement"))
+    {
+        head.extra.push(("Precedence".into(), "bulk".into()));
+    }
+    head
 }
 
 /// An MM `From` with a display name: quoted when plain ASCII, RFC 2047 encoded words when not

@@ -7,8 +7,8 @@
 //! recipient sees what was left out.
 use crate::config::{FaxProfile, FaxText};
 use crate::fax;
+use crate::mail::Requests;
 use crate::mail::t37::{self, Document, FaxMail, FaxMediaType};
-use crate::mail::{Head, Importance, Mailbox, Received, Requests};
 use crate::mm::address::{FaxAddress, MmsAddress};
 use crate::mm::{Body, Mm4};
 use crate::render::image_to_fax::{ImageOptions, image_to_pages};
@@ -132,26 +132,8 @@ pub fn mm_to_fax(mm: &Mm4, profile: &FaxProfile, out: &FaxOutward) -> Result<Con
     }
     let tiff = fax::tiff_write::to_vec(&pages, &profile.write_options())
         .map_err(|e| Error::Mail(format!("TIFF-F: {e}")))?;
-    let mut head = Head::new(Mailbox::new(from_address.clone()), date, out.message_id.clone());
-    head.subject = e.subject.clone();
-    head.importance = e.priority.as_ref().and_then(Importance::from_priority);
-    // RFC 4356 §2.1.3: the trace field says the message came through MMS.
-    let origin_host = e
-        .originator_system
-        .as_deref()
-        .and_then(|s| s.rsplit_once('@').map(|(_, h)| h.trim_end_matches('>').to_owned()))
-        .unwrap_or_else(|| "mmsc".to_owned());
-    head.received = Some(Received {
-        from: origin_host,
-        by: out.gateway_domain.clone(),
-        id: None,
-        date: out.now,
-    });
-    if let Some(c) = e.message_class.as_ref().map(|c| c.as_str())
-        && (c.eq_ignore_ascii_case("auto") || c.eq_ignore_ascii_case("advertisement"))
-    {
-        head.extra.push(("Precedence".into(), "bulk".into()));
-    }
+    let head =
+        super::outward_head(mm, &from_address, &out.message_id, &out.gateway_domain, out.now);
     let fax_mail = FaxMail {
         head,
         mail_from: super::return_path(mm, &out.gateway_domain, &out.system_address),

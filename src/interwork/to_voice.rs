@@ -13,7 +13,7 @@
 use crate::config::VoiceProfile;
 use crate::mail::vcard::VCard;
 use crate::mail::vpim::{self, Audio, AudioCoding, VoiceMail, VoiceRole};
-use crate::mail::{Head, Importance, Mailbox, Received, Requests};
+use crate::mail::{Mailbox, Requests};
 use crate::mm::address::MmsAddress;
 use crate::mm::{Body, Mm4};
 use crate::render::image_to_fax::{ImageOptions, image_to_pages};
@@ -154,31 +154,8 @@ pub fn mm_to_voice(
     };
     let from_address =
         originator.as_ref().map(|(_, a)| a.clone()).unwrap_or(out.system_address.clone());
-    let mut head = Head::new(
-        Mailbox::new(from_address.clone()),
-        e.date.as_ref().and_then(|d| d.unix).unwrap_or(out.now),
-        out.message_id.clone(),
-    );
-    head.subject = e.subject.clone();
-    head.importance = e.priority.as_ref().and_then(Importance::from_priority);
-    let mm_id = e.message_id.as_ref().map(|i| i.key().to_owned());
-    let origin_host = e
-        .originator_system
-        .as_deref()
-        .and_then(|s| s.rsplit_once('@').map(|(_, h)| h.trim_end_matches('>').to_owned()))
-        .unwrap_or_else(|| "mmsc".to_owned());
-    // RFC 4356 §2.1.3: the trace field says the message came through MMS.
-    head.received = Some(Received {
-        from: origin_host,
-        by: out.gateway_domain.clone(),
-        id: mm_id.filter(|id| id.bytes().all(|b| b.is_ascii_graphic())),
-        date: out.now,
-    });
-    if let Some(c) = e.message_class.as_ref().map(|c| c.as_str())
-        && (c.eq_ignore_ascii_case("auto") || c.eq_ignore_ascii_case("advertisement"))
-    {
-        head.extra.push(("Precedence".into(), "bulk".into()));
-    }
+    let head =
+        super::outward_head(mm, &from_address, &out.message_id, &out.gateway_domain, out.now);
     let vcard = originator.as_ref().filter(|_| profile.vcard && kind == vpim::Profile::Vpim).map(
         |(number, address)| VCard {
             name: None,

@@ -1,6 +1,6 @@
 //! Message headers. Every header carries meaning except those the gateway generates anew on
 //! each run: `Date`, `Message-ID`, `X-Mms-Message-ID`, `X-Mms-Transaction-ID` (each still
-//! checked for its syntax) and the date after `;` in `Received`. Content-* headers belong to the
+//! checked for its syntax) and the date after `;` and the `id` clause in `Received`. Content-* headers belong to the
 //! MIME tree. Values are compared unfolded with whitespace runs squashed. The run's envelope
 //! (`X-Case-*` lines) is compared only when the expected file has it: a file written by
 //! `mm3gw convert` has none.
@@ -15,7 +15,8 @@ enum Class {
     Date,
     MessageId,
     MmsId,
-    /// `Received`: the trace text is compared, the date after `;` only checked.
+    /// `Received`: the trace text but its `id` clause is compared, the date after `;` only
+    /// checked.
     Received,
     /// Compared elsewhere (the MIME tree) or not at all.
     Skip,
@@ -56,7 +57,20 @@ fn syntax_ok(c: Class, value: &str) -> bool {
 /// The part of a value that is compared.
 fn meaning(c: Class, value: &str) -> String {
     match c {
-        Class::Received => squash(value.rsplit_once(';').map_or(value, |(t, _)| t)),
+        Class::Received => {
+            // The `id` clause names the message being traced (RFC 5321 §4.4), an id of the run.
+            let trace = value.rsplit_once(';').map_or(value, |(t, _)| t);
+            let mut words = Vec::new();
+            let mut it = trace.split_whitespace();
+            while let Some(w) = it.next() {
+                if w.eq_ignore_ascii_case("id") {
+                    it.next();
+                } else {
+                    words.push(w);
+                }
+            }
+            words.join(" ")
+        }
         _ => squash(value),
     }
 }
@@ -123,13 +137,13 @@ mod tests {
             ("Date", "Mon, 01 Jan 2024 10:00:00 +0000"),
             ("Message-ID", "<a@b>"),
             ("Subject", "Hello  world"),
-            ("Received", "from x by y; Mon, 01 Jan 2024 10:00:00 +0000"),
+            ("Received", "from x by y with MMS; Mon, 01 Jan 2024 10:00:00 +0000"),
         ]);
         let a = h(&[
             ("date", "Tue, 02 Jan 2024 11:00:00 +0100"),
             ("Message-Id", "<c@d>"),
             ("Subject", "Hello\r\n world"),
-            ("Received", "from x by y; Tue, 02 Jan 2024 11:00:00 +0000"),
+            ("Received", "from x by y with MMS id M-1@z; Tue, 02 Jan 2024 11:00:00 +0000"),
         ]);
         let mut out = Vec::new();
         compare(&e, &a, "", &mut out);
@@ -138,10 +152,11 @@ mod tests {
             ("Date", "soon"),
             ("Message-ID", "c@d"),
             ("Subject", "Hi"),
-            ("Received", "from x by y; never"),
+            ("Received", "from x by w with MMS; never"),
         ]);
         compare(&e, &bad, "", &mut out);
-        assert_eq!(out.len(), 4, "{out:?}");
+        assert_eq!(out.len(), 5, "{out:?}");
+        assert!(out.iter().any(|l| l.contains("expected \"from x by y with MMS\"")), "{out:?}");
         assert!(
             out.iter().any(|l| l == "header Subject: \"Hi\", expected \"Hello world\""),
             "{out:?}"
