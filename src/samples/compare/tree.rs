@@ -1,5 +1,6 @@
 //! The MIME tree: content types with their parameters, file names, dispositions, Content-ID and
-//! Content-Location, the other part headers (e.g. `Content-Duration`) and the order of parts;
+//! Content-Location, the other part headers (e.g. `Content-Duration`) and the order of parts
+//! (under `multipart/related` only the root's: the others are matched by reference);
 //! then each leaf by what it is. Transfer encodings, base64 line lengths, charsets and
 //! boundaries are gone once parsed, so they never count.
 use super::{audio, fax, image, quote, squash, text};
@@ -38,6 +39,11 @@ fn part(
     }
     attributes(exp, act, label, out);
     match (&exp.body, &act.body) {
+        (Body::Multipart(e), Body::Multipart(a))
+            if exp.content_type.mime == "multipart/related" =>
+        {
+            children(e, &related_order(e, a), path, prefix, depth, out)
+        }
         (Body::Multipart(e), Body::Multipart(a)) => children(e, a, path, prefix, depth, out),
         (Body::Multipart(_), _) | (_, Body::Multipart(_)) => {
             out.push(format!("{label}: multipart structure differs"));
@@ -145,6 +151,36 @@ fn children(
     }
 }
 
+/// The actual parts of a `multipart/related` in the expected order. Only the root's place
+/// carries meaning there (RFC 2387 §3.2: the first part unless `start` names another); the
+/// others are found by reference, so they are matched by Content-ID, Content-Location or file
+/// name, and those with no match keep their order after the matched ones.
+fn related_order(exp: &[Part], act: &[Part]) -> Vec<Part> {
+    fn key(p: &Part) -> Option<(u8, &str)> {
+        p.content_id
+            .as_deref()
+            .map(|k| (0, k))
+            .or(p.content_location.as_deref().map(|k| (1, k)))
+            .or(p.name.as_deref().map(|k| (2, k)))
+    }
+    let mut used = vec![false; act.len()];
+    let mut order = Vec::with_capacity(act.len());
+    if !act.is_empty() {
+        used[0] = true;
+        order.push(0);
+    }
+    for e in exp.iter().skip(1) {
+        let found =
+            key(e).and_then(|k| (1..act.len()).find(|&j| !used[j] && key(&act[j]) == Some(k)));
+        if let Some(j) = found {
+            used[j] = true;
+            order.push(j);
+        }
+    }
+    order.extend((0..act.len()).filter(|&j| !used[j]));
+    order.into_iter().map(|j| act[j].clone()).collect()
+}
+
 /// Index pairs of a longest common subsequence by content type; position by position when
 /// the counts agree (a changed type is then reported on its part).
 fn align(exp: &[Part], act: &[Part]) -> Vec<(usize, usize)> {
@@ -199,5 +235,45 @@ fn leaf(exp: &Part, act: &Part, label: &str, depth: usize, out: &mut Vec<String>
             out.push(format!("{label}: content differs ({} bytes, expected {})", a.len(), e.len()))
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn related(parts: &[(&str, &str, &str)]) -> Part {
+        let mut root = Part::leaf(ContentType::new("multipart/related"), Vec::new());
+        root.body = Body::Multipart(
+            parts
+                .iter()
+                .map(|(mime, cid, body)| {
+                    Part::leaf(ContentType::new(mime), body.as_bytes().to_vec())
+                        .with_content_id(&format!("<{cid}>"))
+                })
+                .collect(),
+        );
+        root
+    }
+
+    #[test]
+    fn related_parts_are_matched_by_reference_but_the_root_stays_first() {
+        let smil = ("application/smil", "smil", "<smil/>");
+        let (a, b) = (("text/plain", "a", "first"), ("text/plain", "b", "second"));
+        let exp = related(&[smil, a, b]);
+        let mut out = Vec::new();
+        compare(&exp, &related(&[smil, b, a]), "", 0, &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        compare(&exp, &related(&[a, smil, b]), "", 0, &mut out);
+        assert!(!out.is_empty(), "the root moved");
+        // Under multipart/mixed the order carries meaning.
+        let mixed = |parts: &[(&str, &str, &str)]| {
+            let mut p = related(parts);
+            p.content_type = ContentType::new("multipart/mixed");
+            p
+        };
+        let mut out = Vec::new();
+        compare(&mixed(&[smil, a, b]), &mixed(&[smil, b, a]), "", 0, &mut out);
+        assert!(!out.is_empty());
     }
 }
