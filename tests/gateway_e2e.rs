@@ -700,6 +700,51 @@ async fn mmsc_read_report_becomes_an_mdn_and_a_refused_mm_a_dsn_to_the_fax_sende
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// An MM toward the MMSC that is deferred (451) gives a fax sender whose RCPT asked for
+/// NOTIFY=DELAY one `delayed` DSN, at the first deferral only, while the gateway keeps retrying.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deferred_mm_gives_the_fax_sender_one_delayed_dsn() {
+    use mm3gw::gateway::convert::Converters;
+    let (dir, sink, gw) = gateway("e2e-delayed", Converters::builtin()).await;
+    let fax = std::fs::read_to_string(common::root().join("samples/mail/fax-swaks.eml")).unwrap();
+    let onramp = "FAX=+12125550100@onramp.test";
+    let session = format!(
+        "EHLO onramp.test\r\nMAIL FROM:<{onramp}>\r\n\
+         RCPT TO:<defer-me@mms.test> NOTIFY=DELAY,FAILURE ORCPT=rfc822;defer-me@mms.test\r\n\
+         DATA\r\n{}\r\n.\r\nQUIT\r\n",
+        fax.trim_end().replace("\n.", "\n..")
+    );
+    let replies = raw_dialogue(gw.smtp[0], session.as_bytes(), 20).await;
+    assert!(replies.contains("\r\n250 2.0.0"), "{replies}");
+    let json = wait_for(15, "the delayed DSN", || outbox(&dir.join("reports")).pop()).await;
+    let envelope = envelope_of(&json);
+    assert_eq!(
+        (envelope["mail_from"].as_str(), envelope["rcpt_to"][0].as_str()),
+        (Some(""), Some(onramp))
+    );
+    let dsn = std::fs::read_to_string(json.with_extension("eml")).unwrap();
+    for h in [
+        "report-type=delivery-status",
+        "Action: delayed",
+        "Status: 4.2.1",
+        "Original-Recipient: rfc822; defer-me@mms.test",
+        "Final-Recipient: rfc822; defer-me@mms.test",
+        "Message-ID: <swaks-1@example.net>",
+    ] {
+        assert!(dsn.contains(h), "{h} missing:\n{dsn}");
+    }
+    // The later deferrals (retries every 1-2 s here) send no more DSNs.
+    let spool = mm3gw::gateway::spool::Spool::open(dir.join("spool")).unwrap();
+    let mm_attempts = || -> Option<u32> {
+        spool.ids().ok()?.iter().filter_map(|id| spool.entry(id).ok()).map(|e| e.attempts).max()
+    };
+    wait_for(20, "three deferrals", || mm_attempts().filter(|&n| n >= 3)).await;
+    assert_eq!(outbox(&dir.join("reports")).len(), 1, "one delayed DSN, not one per retry");
+    assert!(sink.messages().is_empty(), "the MMSC took nothing");
+    gw.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `mm3gw queue retry ID` (another process) on a message deferred for an hour: the running
 /// server picks it up at its next spool rescan (every 15 s) and delivers it now.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

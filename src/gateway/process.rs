@@ -888,13 +888,17 @@ pub fn failure_dsn(
 ) -> Result<NewMessage, String> {
     use crate::mail::dsn::{Action, StatusCode};
     let delayed = kind == DsnKind::Delayed;
-    // A refusal keeps the next hop's enhanced status code (`550 5.7.1 …`) when it gave one.
-    let refused = text
-        .split_whitespace()
-        .find_map(|w| StatusCode::parse(w).filter(|c| c.class == 5))
-        .unwrap_or(StatusCode::new(5, 0, 0));
+    // The next hop's enhanced status code (`550 5.7.1 …`, `451 4.2.1 …`) when it gave one of
+    // the class in question, else the class's generic code. X.4.7 (delivery time expired) is
+    // only for the expiry: a delay is not that yet.
+    let given = |class: u8| {
+        text.split_whitespace()
+            .find_map(|w| StatusCode::parse(w).filter(|c| c.class == class))
+            .unwrap_or(StatusCode::new(class, 0, 0))
+    };
+    let refused = given(5);
     let (action, code) = match kind {
-        DsnKind::Delayed => (Action::Delayed, StatusCode::new(4, 4, 7)),
+        DsnKind::Delayed => (Action::Delayed, given(4)),
         DsnKind::Expired => (Action::Failed, StatusCode::new(5, 4, 7)),
         DsnKind::Rejected => (Action::Failed, refused),
     };

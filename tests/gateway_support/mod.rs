@@ -238,6 +238,8 @@ async fn sink_session<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
             b"250 2.1.0 ok\r\n"
         } else if up.starts_with("RCPT") && up.contains("REJECT") {
             b"550 5.1.1 no such user here\r\n"
+        } else if up.starts_with("RCPT") && up.contains("DEFER") {
+            b"451 4.2.1 mailbox busy, try later\r\n"
         } else if up.starts_with("RCPT") {
             cur.rcpt_to.push(addr_of(&line));
             cur.rcpt_lines.push(line.trim_end().to_owned());

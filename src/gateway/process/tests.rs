@@ -452,12 +452,15 @@ fn an_mm_toward_the_mmsc_that_fails_or_is_delayed_becomes_a_dsn_to_the_fax_sende
         notify_failure: true,
     };
     let limits = crate::mail::Limits::default();
-    for (kind, action, status) in [
-        (DsnKind::Rejected, "failed", "5.7.1"),
-        (DsnKind::Expired, "failed", "5.4.7"),
-        (DsnKind::Delayed, "delayed", "4.4.7"),
+    for (kind, text, action, status) in [
+        (DsnKind::Rejected, "550 5.7.1 no", "failed", "5.7.1"),
+        (DsnKind::Expired, "450 4.2.1 no", "failed", "5.4.7"),
+        // A delay keeps the next hop's 4.x.x; X.4.7 (expired) is not true yet.
+        (DsnKind::Delayed, "450 4.2.1 no", "delayed", "4.2.1"),
+        (DsnKind::Delayed, "450 busy no", "delayed", "4.0.0"),
     ] {
-        let m = failure_dsn(&df, kind, "550 5.7.1 no", Some(550), &cfg, "id1", 100).unwrap();
+        let code = text[..3].parse().ok();
+        let m = failure_dsn(&df, kind, text, code, &cfg, "id1", 100).unwrap();
         assert_eq!(m.envelope.mail_from, "");
         assert_eq!(m.envelope.rcpt_to[0].address, "FAX=+12125550100@onramp.example.net");
         assert_eq!(m.next_hop, cfg.delivery.relay);
@@ -471,7 +474,7 @@ fn an_mm_toward_the_mmsc_that_fails_or_is_delayed_becomes_a_dsn_to_the_fax_sende
             Some("+4917012345@mms.example.net")
         );
         let body = String::from_utf8_lossy(&m.body);
-        assert!(body.contains("Diagnostic-Code: smtp; 550 5.7.1 no"), "{body}");
+        assert!(body.contains(&format!("Diagnostic-Code: smtp; {text}")), "{body}");
     }
     // A failure no SMTP server answered (connection refused, TLS): our own diagnostic type, and
     // no enhanced code to keep.
