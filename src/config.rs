@@ -892,6 +892,9 @@ fn check_fax(src: &Source<'_>, f: &FaxProfile) -> Result<(), ConfigError> {
     if !matches!(f.tiff_profile.as_str(), "S" | "F") {
         return bad("tiff_profile", "must be \"S\" or \"F\" (RFC 3949 §3, §4)");
     }
+    if !matches!(f.mime_type.as_str(), "image/tiff" | "image/tiff-fx") {
+        return bad("mime_type", "must be image/tiff or image/tiff-fx (RFC 3949 §1, RFC 3302)");
+    }
     if f.compressions.is_empty()
         || f.compressions.iter().any(|c| !matches!(c.as_str(), "MH" | "MR" | "MMR"))
     {
@@ -1610,6 +1613,10 @@ mod tests {
             assert_eq!(e.key, key, "{to} => {e}");
         }
         let fax = include_str!("../profiles/tiff-f-f.toml").replace("\"tiff-f-f\"", "\"f\"");
+        let e = p
+            .add("x/f.toml", "f.toml", &fax.replace("\"image/tiff\"", "\"image/png\""))
+            .unwrap_err();
+        assert_eq!(e.key, "mime_type", "{e}");
         let e = p.add("x/f.toml", "f.toml", &fax.replace("\"II\"", "\"MM\"")).unwrap_err();
         assert_eq!(e.key, "byte_order", "the writer emits II");
         let e = p

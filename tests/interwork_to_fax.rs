@@ -243,6 +243,12 @@ fn the_route_profile_chooses_the_coding_and_fill_order() {
     for i in infos(&r) {
         assert_eq!((i.coding, i.fill_order, i.t4_options), (Coding::Mr, FillOrder::Msb, 5));
     }
+    // The profile's media type names the part (RFC 3302's image/tiff-fx when asked for).
+    let fx = FaxProfile { mime_type: "image/tiff-fx".into(), ..named_fax_profile("tiff-f-f") };
+    let c = to_fax::mm_to_fax(&mm, &fx, &fax_outward(NOW, TextMode::Cover)).unwrap();
+    let text = String::from_utf8_lossy(&c.bytes);
+    assert!(text.contains("Content-Type: image/tiff-fx"), "{text}");
+    assert!(!text.contains("Content-Type: image/tiff;"), "{text}");
     // The same pixels whatever the coding.
     let pixels = |t: &[u8]| -> Vec<_> {
         let pages = mm3gw::fax::tiff_read::read(t, &Default::default()).unwrap();

@@ -140,7 +140,11 @@ pub fn mm_to_fax(mm: &Mm4, profile: &FaxProfile, out: &FaxOutward) -> Result<Con
         recipients: out.recipients.clone(),
         text: (text_mode != TextMode::Cover).then_some(body),
         documents: vec![Document { tiff, filename: None }],
-        media_type: FaxMediaType::Tiff,
+        media_type: if profile.mime_type == "image/tiff-fx" {
+            FaxMediaType::TiffFx
+        } else {
+            FaxMediaType::Tiff
+        },
         application_faxbw: profile.application.is_some(),
         // Fax has no read concept (spec/mms.md §8); the gateway adds the DSN request.
         requests: Requests::default(),
