@@ -126,11 +126,15 @@ fn multipart_rewrite(message: &mail_parser::Message<'_>, raw: &[u8]) -> Option<V
     Some(out)
 }
 
-/// A type as the token it must be (RFC 2045 §5.1): up to the first white space. mail-parser
-/// keeps `text/plain junk` whole on one line but stops at a fold, so without this the same
-/// header read differently once our writer had folded it (a fuzz finding).
+/// A type as the token it must be (RFC 2045 §5.1): up to the first white space or tspecial.
+/// mail-parser keeps `text/plain junk` whole on one line but stops at a fold, and reads a
+/// quote or `=` inside a type differently once written, so without this the same header read
+/// differently after our writer had emitted it (fuzz findings).
 fn type_token(value: &str) -> &str {
-    value.split(|c: char| c.is_whitespace() || c.is_control()).next().unwrap_or("")
+    value
+        .split(|c: char| c.is_whitespace() || c.is_control() || "()<>@,;:\\\"/[]?=".contains(c))
+        .next()
+        .unwrap_or("")
 }
 
 /// Whether a parameter name is an RFC 2045 token. Others are junk that mail-parser splits
