@@ -2,7 +2,7 @@
 //! spellings, raw ids echoed exactly, then the RFC 5322 headers, kept extras and the body.
 use crate::mime::{encode_text, write_header, write_message_body};
 
-use super::model::{AddressField, Body, Expiry, Mm4, Part};
+use super::model::{AddressField, Body, DateField, Expiry, Mm4, Part};
 use super::status::bool_str;
 
 /// The 23.140 version we speak (the last release, Rel-6).
@@ -58,10 +58,7 @@ impl Mm4 {
         };
         h(&mut out, "To", list(&e.to).as_deref());
         h(&mut out, "Cc", list(&e.cc).as_deref());
-        // Only a date that reads as one: mail-parser's date parser runs into the next header
-        // line after some junk values (a fuzz finding), and a peer has no use for junk either.
-        let date = e.date.as_ref().filter(|d| d.unix.is_some());
-        h(&mut out, "Date", date.map(|d| d.raw.as_str()));
+        h(&mut out, "Date", e.date.as_ref().and_then(date_text).as_deref());
         let subject = e.subject.as_deref().map(encode_text);
         h(&mut out, "Subject", subject.as_deref());
         h(&mut out, "Sender", e.sender.as_deref());
@@ -89,10 +86,12 @@ impl Mm4 {
         m.elements.bcc.clear();
         m.elements.mms_version.get_or_insert_with(|| MMS_VERSION.to_string());
         m.message_type_raw = None;
-        // A Date that does not parse is not written.
-        if m.elements.date.as_ref().is_some_and(|d| d.unix.is_none()) {
-            m.elements.date = None;
-        }
+        // A Date that does not parse is not written; one that does is written as `date_text`.
+        m.elements.date = m
+            .elements
+            .date
+            .as_ref()
+            .and_then(|d| Some(DateField { raw: date_text(d)?, unix: d.unix }));
         // Read back with runs of white space as one (see `parse`).
         if let Some(subject) = &mut m.elements.subject {
             *subject = subject
@@ -114,10 +113,79 @@ impl Mm4 {
     }
 }
 
+/// The `Date` as written: only a date that reads as one, and as received only when it is a
+/// plain RFC 5322 date-time (§3.3), else the same instant in canonical form. mail-parser's date
+/// parser runs into the next header line after junk around a readable date (fuzz findings),
+/// and an ISO 8601 date (VectorCore's) is not one a peer must read.
+fn date_text(d: &DateField) -> Option<String> {
+    let unix = d.unix?;
+    Some(if is_plain_date(&d.raw) { d.raw.clone() } else { super::build::rfc5322_date(unix) })
+}
+
+/// `[Day,] D Mon YYYY HH:MM[:SS] ±HHMM|zone [(comment)]`, nothing else.
+fn is_plain_date(s: &str) -> bool {
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const ZONES: [&str; 10] = ["UT", "GMT", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT"];
+    let digits = |t: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+    };
+    let (s, comment) = match s.split_once('(') {
+        Some((head, c)) => (head, Some(c)),
+        None => (s, None),
+    };
+    if comment
+        .is_some_and(|c| !c.ends_with(')') || !c.bytes().all(|b| b.is_ascii_graphic() || b == b' '))
+    {
+        return false;
+    }
+    let mut t: Vec<&str> = s.split_whitespace().collect();
+    if t.first().is_some_and(|d| d.len() == 4 && d.ends_with(',')) {
+        t.remove(0);
+    }
+    let [day, month, year, time, zone] = t[..] else { return false };
+    let time_ok = {
+        let f: Vec<&str> = time.split(':').collect();
+        (2..=3).contains(&f.len()) && f.iter().all(|x| digits(x, 2..=2))
+    };
+    let zone_ok = ((zone.starts_with('+') || zone.starts_with('-')) && digits(&zone[1..], 4..=4))
+        || ZONES.contains(&zone);
+    digits(day, 1..=2) && MONTHS.contains(&month) && digits(year, 4..=4) && time_ok && zone_ok
+}
+
 fn utf8_texts(p: &mut Part) {
     match &mut p.body {
         Body::Multipart(children) => children.iter_mut().for_each(utf8_texts),
         Body::Text(_) if p.content_type.main_type() == "text" => p.charset = Some("utf-8".into()),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_as_received_only_when_plain() {
+        for plain in [
+            "Mon, 01 Jan 2024 10:00:00 +0000",
+            "1 Jan 2024 10:00 -0500",
+            "Tue, 02 Jul 2024 09:30:00 GMT (UTC)",
+        ] {
+            assert!(is_plain_date(plain), "{plain}");
+        }
+        for odd in [
+            "2024-01-01T10:00:00Z",
+            "Fon, 01 Jan 2024 10:00:00 +000-Mms-TranT-0s",
+            "Mon, 01 Jan 24 10:00:00 +0000",
+            "Mon, 01 Jan 2024 10:00:00 +0000 junk",
+            "Mon, 01 Jan 2024 10:00:00 +0000 (open",
+        ] {
+            assert!(!is_plain_date(odd), "{odd}");
+        }
+        let iso = DateField { raw: "2024-01-01T10:00:00Z".into(), unix: Some(1_704_103_200) };
+        assert_eq!(date_text(&iso).as_deref(), Some("Mon, 01 Jan 2024 10:00:00 +0000"));
+        let junk = DateField { raw: "soon".into(), unix: None };
+        assert_eq!(date_text(&junk), None);
     }
 }
