@@ -144,13 +144,19 @@ fn is_token(name: &str) -> bool {
         && name.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b))
 }
 
+/// A parameter value as RFC 5322 §2.2.3 unfolds it: the line breaks removed, nothing else.
+/// mail-parser keeps a fold made inside a quoted value, where our writer (and any peer) may
+/// fold, so the same value read differently once written (a fuzz finding).
+fn unfold(v: &str) -> String {
+    v.replace(['\r', '\n'], "")
+}
+
 /// The header value as written, unfolded and trimmed.
 fn raw_value(raw: &[u8], h: &mail_parser::Header<'_>) -> String {
     let bytes = raw.get(h.offset_start as usize..h.offset_end as usize).unwrap_or_default();
     // Unfolding removes the line breaks and nothing else (RFC 5322 §2.2.3), so runs of white
     // space survive a fold made anywhere, by us or a peer.
-    let unfolded: String = String::from_utf8_lossy(bytes).split(['\r', '\n']).collect();
-    single_line(&unfolded)
+    single_line(&unfold(&String::from_utf8_lossy(bytes)))
 }
 
 /// Header text on one line: a stray CR or NUL (never legal there) becomes a space, so nothing
@@ -559,12 +565,12 @@ fn read_part(
                     {
                         match k.to_ascii_lowercase().as_str() {
                             _ if !is_token(k) => {}
-                            "charset" => charset = Some(v.to_string()),
+                            "charset" => charset = Some(unfold(v)),
                             "boundary" => {}
                             "name" => {
-                                name.get_or_insert(v.to_string());
+                                name.get_or_insert(unfold(v));
                             }
-                            _ => content_type = content_type.with_param(k, v),
+                            _ => content_type = content_type.with_param(k, &unfold(v)),
                         }
                     }
                 }
@@ -574,9 +580,9 @@ fn read_part(
                     let mut d = ContentType::new(type_token(&cd.c_type));
                     for a in cd.attributes().unwrap_or_default() {
                         if a.name.eq_ignore_ascii_case("filename") {
-                            name = Some(a.value.to_string());
+                            name = Some(unfold(&a.value));
                         } else if is_token(&a.name) {
-                            d = d.with_param(&a.name, &a.value);
+                            d = d.with_param(&a.name, &unfold(&a.value));
                         }
                     }
                     disposition = Some(d);
