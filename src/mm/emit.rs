@@ -92,13 +92,9 @@ impl Mm4 {
             .date
             .as_ref()
             .and_then(|d| Some(DateField { raw: date_text(d)?, unix: d.unix }));
-        // Read back with runs of white space as one (see `parse`).
-        if let Some(subject) = &mut m.elements.subject {
-            *subject = subject
-                .split(|c: char| c.is_whitespace() || c.is_control())
-                .filter(|w| !w.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
+        // Text fields read back with runs of white space as one (see `parse`).
+        for t in [&mut m.elements.subject, &mut m.elements.status_text].into_iter().flatten() {
+            *t = super::parse::collapse_spaces(t);
         }
         if let Some(body) = &mut m.body {
             utf8_texts(body);

@@ -144,6 +144,25 @@ fn is_token(name: &str) -> bool {
         && name.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b))
 }
 
+/// An unstructured text field (Subject, X-Mms-Status-Text), RFC 2047 decoded, with runs of
+/// white space as one: mail-parser collapses a run that a fold splits, so a run kept here
+/// would not survive our own writer's folding. Control characters (never legal there) count
+/// as white space.
+fn text_value(h: &mail_parser::Header<'_>, raw: String) -> String {
+    let decoded = match &h.value {
+        HeaderValue::Text(t) => single_line(t),
+        _ => raw,
+    };
+    collapse_spaces(&decoded)
+}
+
+pub(crate) fn collapse_spaces(s: &str) -> String {
+    s.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A parameter value as RFC 5322 §2.2.3 unfolds it: the line breaks removed, nothing else.
 /// mail-parser keeps a fold made inside a quoted value, where our writer (and any peer) may
 /// fold, so the same value read differently once written (a fuzz finding).
@@ -223,19 +242,7 @@ fn read_headers(
                 e.extra.push((name.to_string(), value));
             }
             "subject" => {
-                let decoded = match &h.value {
-                    HeaderValue::Text(t) => single_line(t),
-                    _ => value,
-                };
-                // Runs of white space read as one: mail-parser collapses a run that a fold
-                // splits, so a run kept here would not survive our own writer's folding.
-                // Control characters (never legal in a subject) count as white space.
-                let collapsed = decoded
-                    .split(|c: char| c.is_whitespace() || c.is_control())
-                    .filter(|w| !w.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                e.subject.get_or_insert(collapsed);
+                e.subject.get_or_insert(text_value(h, value));
             }
             "date" => {
                 // From the raw text alone, so a value reads the same wherever it stands.
@@ -270,12 +277,7 @@ fn read_headers(
             },
             "x-mms-content-class" => e.content_class = Some(value.to_ascii_lowercase()),
             "x-mms-request-status-code" => e.request_status = Some(RequestStatus::parse(&value)),
-            "x-mms-status-text" => {
-                e.status_text = Some(match &h.value {
-                    HeaderValue::Text(t) => single_line(t),
-                    _ => value,
-                })
-            }
+            "x-mms-status-text" => e.status_text = Some(text_value(h, value)),
             "x-mms-mm-status-code" | "x-mms-status" | "x-mms-status-code" => {
                 e.mm_status = Some(MmStatus::parse(&value))
             }
