@@ -153,7 +153,7 @@ fn mac_chain<'a>(
         sum += p;
         magnitude += p.abs();
     }
-    if i64::from(init.0).abs() + 2 * magnitude <= i64::from(MAX_32) {
+    if super::FAST_PATHS && i64::from(init.0).abs() + 2 * magnitude <= i64::from(MAX_32) {
         let step = 2 * sum as i32;
         return Word32(if subtract { init.0 - step } else { init.0 + step });
     }

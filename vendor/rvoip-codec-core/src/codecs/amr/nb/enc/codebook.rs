@@ -558,7 +558,37 @@ fn filter_pulses(
     signs: &[Word16],
 ) -> [Word16; L_CODE] {
     let mut y = [Word16(0); L_CODE];
+    // Fast path: every output is an `l_mac` chain from 0 over at most one
+    // term per pulse, so the exact sum and the sum of magnitudes are gathered
+    // pulse by pulse for all outputs at once. Where twice the magnitude plus
+    // `round`'s 0x8000 fits in 32 bits no partial sum saturates and — as
+    // `l_mac` and `round` only ever *set* the flag — the flag is untouched, so
+    // the exact rounded sum is the reference's word. Other outputs run the
+    // chain below, in order.
+    let mut sum = [0i64; L_CODE];
+    let mut magnitude = [0i64; L_CODE];
+    if crate::fixed_point::FAST_PATHS {
+        for (&position, &sign) in positions.iter().zip(signs.iter()) {
+            let start = usize::try_from(position).expect("a position is 0..=39");
+            let sign = i32::from(sign.0);
+            for ((s, m), &tap) in sum[start..]
+                .iter_mut()
+                .zip(magnitude[start..].iter_mut())
+                .zip(h.iter())
+            {
+                let p = i32::from(tap.0) * sign;
+                *s += i64::from(p);
+                *m += i64::from(p.unsigned_abs());
+            }
+        }
+    } else {
+        magnitude = [i64::MAX / 4; L_CODE];
+    }
     for (i, out) in y.iter_mut().enumerate() {
+        if 2 * magnitude[i] + 0x8000 <= i64::from(i32::MAX) {
+            *out = Word16(((2 * sum[i] + 0x8000) >> 16) as i16);
+            continue;
+        }
         let mut s = Word32(0);
         for (&position, &sign) in positions.iter().zip(signs.iter()) {
             let offset = i16::try_from(i).expect("a sample index is 0..=39") - position;

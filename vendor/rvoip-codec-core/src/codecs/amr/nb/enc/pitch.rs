@@ -1025,10 +1025,36 @@ pub fn normalised_correlation(
         if lag != t_max {
             back += 1;
             let tap = origin - back;
-            for j in (1..L_SUBFR).rev() {
-                let product = l_mult(ctx, exc[tap], h[j]);
-                let term = extract_h(l_shl(ctx, product, h_fac));
-                filtered[j] = add(ctx, term, filtered[j - 1]);
+            if crate::fixed_point::FAST_PATHS {
+                // The same update elementwise. Each step reads the previous
+                // `filtered[j − 1]`, not an updated one, so the order does not
+                // matter for the values; `l_mult` then `l_shl` is the clamp of
+                // the exact `x·h·2^(1+h_fac)` (both clamp, and clamping twice
+                // is clamping once), i.e. the clamp of `x·h` to the range
+                // that shifts inside 32 bits; `add` is a 16-bit clamp. The
+                // flag: each `add` sets or clears it, and nothing after the
+                // last one (`j = 1`) touches it (`shr` does not), so it ends
+                // as "the j = 1 sum left 16 bits".
+                let shift = 1 + h_fac;
+                let (low, high) = (i32::MIN >> shift, i32::MAX >> shift);
+                let x = i32::from(exc[tap].0);
+                let sum = |j: usize, previous: Word16| {
+                    let term = ((x * i32::from(h[j].0)).clamp(low, high) << shift) >> 16;
+                    term + i32::from(previous.0)
+                };
+                ctx.overflow = i16::try_from(sum(1, filtered[0])).is_err();
+                let old = filtered;
+                for j in 1..L_SUBFR {
+                    filtered[j] = Word16(
+                        sum(j, old[j - 1]).clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16,
+                    );
+                }
+            } else {
+                for j in (1..L_SUBFR).rev() {
+                    let product = l_mult(ctx, exc[tap], h[j]);
+                    let term = extract_h(l_shl(ctx, product, h_fac));
+                    filtered[j] = add(ctx, term, filtered[j - 1]);
+                }
             }
             filtered[0] = shr(ctx, exc[tap], scaling);
         }
