@@ -134,6 +134,57 @@ pub fn l_msu_dot<'a>(
     mac_chain(ctx, init, a, b, true)
 }
 
+/// `Σ x[i]²`, exactly.
+#[inline]
+pub fn sum_squares(x: &[Word16]) -> u64 {
+    x.iter()
+        .map(|v| u64::from((i32::from(v.0) * i32::from(v.0)) as u32))
+        .sum()
+}
+
+/// `L_mac(0, x[i], x[i])` chained over `x`, with the reference's saturation
+/// and flag. Every term is non-negative, so the partial sums only grow: the
+/// chain saturates (ending at `MAX_32` with the flag set, also when a term is
+/// `L_mult(-32768, -32768)`) exactly when twice the exact sum exceeds
+/// `MAX_32`, and otherwise is that sum with the flag untouched.
+#[inline]
+pub fn l_mac_energy(ctx: &mut DspContext, x: &[Word16]) -> Word32 {
+    if !super::FAST_PATHS {
+        return mac_chain(ctx, Word32(0), x, x.iter(), false);
+    }
+    let sum = 2 * sum_squares(x);
+    if sum <= MAX_32 as u64 {
+        Word32(sum as i32)
+    } else {
+        ctx.overflow = true;
+        Word32(MAX_32)
+    }
+}
+
+/// Whether a doubled dot product of two vectors with energies `energy_a` and
+/// `energy_b` (sums of squares) always fits in 32 bits, i.e. when
+/// `2·sqrt(energy_a·energy_b) <= MAX_32`: by Cauchy–Schwarz that bounds
+/// `2·Σ|a[i]·b[i]|` over any sub-range, so an `L_mac` chain from 0 over it
+/// cannot saturate (not even an `L_mult`, which would need a 2^31 term) and
+/// never touches the flag. Always false with the fast paths off.
+#[inline]
+pub fn dot_fits(energy_a: u64, energy_b: u64) -> bool {
+    super::FAST_PATHS
+        && 4 * u128::from(energy_a) * u128::from(energy_b) <= (MAX_32 as u128) * (MAX_32 as u128)
+}
+
+/// `2·Σ a[i]·b[i]` in wrapping 32-bit arithmetic: the exact value whenever it
+/// fits in 32 bits, whatever the order — for callers that have proved a bound
+/// (see [`dot_fits`]), in which case it equals the `L_mac` chain from 0.
+#[inline]
+pub fn dot_exact<'a>(a: &[Word16], b: impl Iterator<Item = &'a Word16>) -> Word32 {
+    let mut acc = 0i32;
+    for (x, y) in a.iter().zip(b) {
+        acc = acc.wrapping_add(i32::from(x.0) * i32::from(y.0));
+    }
+    Word32(acc.wrapping_mul(2))
+}
+
 /// When `|init| + Σ |2·a[i]·b[i]|` fits in 32 bits no partial sum can leave
 /// the range, so no step saturates, no flag is set, and the order-free exact
 /// sum (which the compiler vectorises) is the same word. Otherwise the chain

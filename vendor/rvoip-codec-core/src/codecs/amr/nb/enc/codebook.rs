@@ -69,7 +69,8 @@ use super::super::math::inv_sqrt;
 use super::super::L_SUBFR;
 use crate::fixed_point::arith::{add, extract_h, extract_l, mult, negate, round, sub};
 use crate::fixed_point::arith32::{
-    l_abs, l_add, l_deposit_h, l_mac, l_mac_dot, l_msu, l_mult, l_sub,
+    dot_exact, dot_fits, l_abs, l_add, l_deposit_h, l_mac, l_mac_dot, l_msu, l_mult, l_sub,
+    sum_squares,
 };
 use crate::fixed_point::shift::{l_shl, l_shr, norm_l, shl, shr};
 use crate::fixed_point::types::{DspContext, Word16, Word32};
@@ -242,13 +243,19 @@ fn correlate_target(
     let stride = usize::try_from(step).expect("the track stride is 4 or 5");
     let mut wide = [Word32(0); L_CODE];
     let mut total = Word32(5);
+    // Cauchy–Schwarz on the two energies bounds every chain below.
+    let exact = dot_fits(sum_squares(x), sum_squares(h));
 
     for track in 0..tracks {
         let mut max = Word32(0);
         let mut i = track;
         while i < L_CODE {
             // The same `L_mac` chain, `j` ascending.
-            let s = l_mac_dot(ctx, Word32(0), &x[i..], h[..L_CODE - i].iter());
+            let s = if exact {
+                dot_exact(&x[i..], h[..L_CODE - i].iter())
+            } else {
+                l_mac_dot(ctx, Word32(0), &x[i..], h[..L_CODE - i].iter())
+            };
             wide[i] = s;
             let magnitude = l_abs(ctx, s);
             // Strict `>`: on a tie the earlier position keeps the maximum.

@@ -73,7 +73,9 @@ use super::super::math::inv_sqrt;
 use super::super::{L_FRAME, L_INTERPOL, L_SUBFR, PIT_MAX, PIT_MIN, PIT_MIN_MR122};
 use super::vad::VoiceActivityDetector;
 use crate::fixed_point::arith::{abs_s, add, extract_h, extract_l, mult, round, sub};
-use crate::fixed_point::arith32::{l_abs, l_mac, l_mac_dot, l_msu, l_mult, l_sub};
+use crate::fixed_point::arith32::{
+    dot_exact, dot_fits, l_abs, l_mac, l_mac_dot, l_mac_energy, l_msu, l_mult, l_sub, sum_squares,
+};
 use crate::fixed_point::div::div_s;
 use crate::fixed_point::oper32::{l_extract, mpy_32, mpy_32_16};
 use crate::fixed_point::shift::{l_shl, l_shr, norm_l, shl, shr};
@@ -1001,7 +1003,7 @@ pub fn normalised_correlation(
         *slot = shr(ctx, value, 2);
     }
 
-    let energy = l_mac_dot(ctx, Word32(0), &filtered, filtered.iter());
+    let energy = l_mac_energy(ctx, &filtered);
     let loud = l_sub(ctx, energy, NORM_CORR_LOUD).0 > 0;
     if loud {
         filtered = quartered;
@@ -1011,11 +1013,17 @@ pub fn normalised_correlation(
     let scaling = if loud { 2 } else { 0 };
 
     let mut values = [Word16(0); 40];
+    let target_energy = sum_squares(&xn[..L_SUBFR]);
     for lag in t_min..=t_max {
-        let energy = l_mac_dot(ctx, Word32(0), &filtered, filtered.iter());
+        let energy = l_mac_energy(ctx, &filtered);
         let (norm_hi, norm_lo) = l_extract(inv_sqrt(ctx, energy));
 
-        let cross = l_mac_dot(ctx, Word32(0), &xn[..L_SUBFR], filtered.iter());
+        // Cauchy–Schwarz on the two energies bounds the cross chain.
+        let cross = if dot_fits(target_energy, sum_squares(&filtered)) {
+            dot_exact(&xn[..L_SUBFR], filtered.iter())
+        } else {
+            l_mac_dot(ctx, Word32(0), &xn[..L_SUBFR], filtered.iter())
+        };
         let (cross_hi, cross_lo) = l_extract(cross);
 
         let s = mpy_32(cross_hi, cross_lo, norm_hi, norm_lo);
