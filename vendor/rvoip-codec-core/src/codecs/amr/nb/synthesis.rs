@@ -145,8 +145,10 @@ fn synthesis_recursion(
             && i64::from(s.0).abs() + 2 * coefficient_sum * largest <= i64::from(i32::MAX)
         {
             let history = &tmp[i..M + i];
+            // Oldest first, so the newest output (which the previous
+            // iteration just produced) joins the sum last.
             let mut acc = 0i32;
-            for (j, &c) in coefficients.iter().enumerate() {
+            for (j, &c) in coefficients.iter().enumerate().rev() {
                 acc += c * i32::from(history[M - 1 - j].0);
             }
             s = Word32(s.0 - 2 * acc);
