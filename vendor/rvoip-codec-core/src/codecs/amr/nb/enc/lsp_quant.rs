@@ -732,6 +732,25 @@ fn matrix_distance_value(
     Word32(total.min(i64::from(MAX_32)) as i32)
 }
 
+/// [`matrix_distance_value`] of every codeword in `book` (whole codewords of
+/// four), into `out`. In 32-bit lanes: `|term| <= 32767`, so the four squares
+/// sum to less than 2^32 as an unsigned word, and the doubled total is clamped
+/// at `MAX_32` exactly as the reference chain sticks there.
+#[inline(always)]
+fn matrix_distances(r: [i32; 4], book: &[i16], w: [i32; 4], invert: bool, out: &mut [u32]) {
+    for (d, word) in out.iter_mut().zip(book.chunks_exact(4)) {
+        let mut total = 0u32;
+        for k in 0..4 {
+            let cb = i32::from(word[k]);
+            let err = if invert { r[k] + cb } else { r[k] - cb };
+            let err = err.clamp(i32::from(i16::MIN), i32::from(i16::MAX));
+            let term = ((w[k] * err) >> 15).min(i32::from(i16::MAX));
+            total = total.wrapping_add((term * term) as u32);
+        }
+        *d = if total > (MAX_32 as u32) / 2 { MAX_32 as u32 } else { 2 * total };
+    }
+}
+
 /// Search a four-dimensional matrix codebook — `Vq_subvec`.
 ///
 /// Overwrites both residual pairs with the chosen codevector. Ascending scan,
@@ -758,11 +777,28 @@ pub fn search_matrix(
     let w = [w1[0], w1[1], w2[0], w2[1]].map(|v| i32::from(v.0));
     let mut dist_min = Word32(MAX_32);
     let mut index = 0usize;
-    for (i, word) in book[..size * 4].chunks_exact(4).enumerate() {
-        let dist = matrix_distance_value(r, word, w, false);
-        if dist.0 < dist_min.0 {
-            dist_min = dist;
-            index = i;
+    if crate::fixed_point::FAST_PATHS {
+        // The same values, a block of candidates at a time, then the same
+        // ascending strict-improvement scan.
+        let mut dist_min = MAX_32 as u32;
+        let mut block = [0u32; 64];
+        for (b, chunk) in book[..size * 4].chunks(64 * 4).enumerate() {
+            let n = chunk.len() / 4;
+            matrix_distances(r, chunk, w, false, &mut block[..n]);
+            for (j, &d) in block[..n].iter().enumerate() {
+                if d < dist_min {
+                    dist_min = d;
+                    index = b * 64 + j;
+                }
+            }
+        }
+    } else {
+        for (i, word) in book[..size * 4].chunks_exact(4).enumerate() {
+            let dist = matrix_distance_value(r, word, w, false);
+            if dist.0 < dist_min.0 {
+                dist_min = dist;
+                index = i;
+            }
         }
     }
     if size > 0 {
@@ -815,7 +851,33 @@ pub fn search_matrix_signed(
     let mut index = 0usize;
     let mut negative = false;
 
-    for (i, word) in book[..size * 4].chunks_exact(4).enumerate() {
+    if crate::fixed_point::FAST_PATHS {
+        let mut dist_min = MAX_32 as u32;
+        let mut positive = [0u32; 64];
+        let mut inverted = [0u32; 64];
+        for (b, chunk) in book[..size * 4].chunks(64 * 4).enumerate() {
+            let n = chunk.len() / 4;
+            matrix_distances(r, chunk, w, false, &mut positive[..n]);
+            matrix_distances(r, chunk, w, true, &mut inverted[..n]);
+            for j in 0..n {
+                if positive[j] < dist_min {
+                    dist_min = positive[j];
+                    index = b * 64 + j;
+                    negative = false;
+                }
+                if inverted[j] < dist_min {
+                    dist_min = inverted[j];
+                    index = b * 64 + j;
+                    negative = true;
+                }
+            }
+        }
+    }
+    for (i, word) in book[..size * 4]
+        .chunks_exact(4)
+        .enumerate()
+        .take(if crate::fixed_point::FAST_PATHS { 0 } else { size })
+    {
         let positive = matrix_distance_value(r, word, w, false);
         if positive.0 < dist_min.0 {
             dist_min = positive;
