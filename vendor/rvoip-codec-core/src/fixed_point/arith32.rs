@@ -28,6 +28,15 @@ pub fn l_mult(ctx: &mut DspContext, var1: Word16, var2: Word16) -> Word32 {
 /// Public function `l_add`.
 #[inline(always)]
 pub fn l_add(ctx: &mut DspContext, l_var1: Word32, l_var2: Word32) -> Word32 {
+    if super::FAST_PATHS {
+        // Saturates exactly on signed overflow, towards the operands' sign.
+        let (out, overflowed) = l_var1.0.overflowing_add(l_var2.0);
+        if overflowed {
+            ctx.overflow = true;
+            return Word32(if l_var1.0 < 0 { MIN_32 } else { MAX_32 });
+        }
+        return Word32(out);
+    }
     let x = l_var1.0;
     let y = l_var2.0;
     let mut out = x.wrapping_add(y);
@@ -45,6 +54,15 @@ pub fn l_add(ctx: &mut DspContext, l_var1: Word32, l_var2: Word32) -> Word32 {
 /// Public function `l_sub`.
 #[inline(always)]
 pub fn l_sub(ctx: &mut DspContext, l_var1: Word32, l_var2: Word32) -> Word32 {
+    if super::FAST_PATHS {
+        // Saturates exactly on signed overflow, towards the minuend's sign.
+        let (out, overflowed) = l_var1.0.overflowing_sub(l_var2.0);
+        if overflowed {
+            ctx.overflow = true;
+            return Word32(if l_var1.0 < 0 { MIN_32 } else { MAX_32 });
+        }
+        return Word32(out);
+    }
     let x = l_var1.0;
     let y = l_var2.0;
     let mut out = x.wrapping_sub(y);
@@ -86,6 +104,9 @@ pub fn l_negate(_ctx: &mut DspContext, l_var1: Word32) -> Word32 {
 /// Public function `mult_r`.
 #[inline(always)]
 pub fn mult_r(ctx: &mut DspContext, var1: Word16, var2: Word16) -> Word16 {
+    if super::FAST_PATHS {
+        return crate::fixed_point::arith::mult_r(ctx, var1, var2);
+    }
     let p = i32::from(var1.0).wrapping_mul(i32::from(var2.0));
     let mut l_prod = (p.wrapping_add(0x0000_4000) as u32) & 0xFFFF_8000;
     l_prod >>= 15;
