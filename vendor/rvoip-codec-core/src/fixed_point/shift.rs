@@ -144,6 +144,10 @@ pub fn norm_s(var1: Word16) -> i16 {
     if x < 0 {
         x = !x;
     }
+    if super::FAST_PATHS {
+        // `x` is in 1..=0x7fff: the shifts to reach bit 14.
+        return (x as u16).leading_zeros() as i16 - 1;
+    }
 
     let mut out = 0;
     while x < 0x4000 {
@@ -166,6 +170,10 @@ pub fn norm_l(l_var1: Word32) -> i16 {
     let mut x = l_var1.0;
     if x < 0 {
         x = !x;
+    }
+    if super::FAST_PATHS {
+        // `x` is in 1..=0x7fffffff: the shifts to reach bit 30.
+        return (x as u32).leading_zeros() as i16 - 1;
     }
 
     let mut out = 0;
