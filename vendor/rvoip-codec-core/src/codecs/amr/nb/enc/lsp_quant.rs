@@ -872,24 +872,21 @@ pub fn search_matrix_signed(
                 }
             }
         }
-    }
-    for (i, word) in book[..size * 4]
-        .chunks_exact(4)
-        .enumerate()
-        .take(if crate::fixed_point::FAST_PATHS { 0 } else { size })
-    {
-        let positive = matrix_distance_value(r, word, w, false);
-        if positive.0 < dist_min.0 {
-            dist_min = positive;
-            index = i;
-            negative = false;
-        }
+    } else {
+        for (i, word) in book[..size * 4].chunks_exact(4).enumerate() {
+            let positive = matrix_distance_value(r, word, w, false);
+            if positive.0 < dist_min.0 {
+                dist_min = positive;
+                index = i;
+                negative = false;
+            }
 
-        let inverted = matrix_distance_value(r, word, w, true);
-        if inverted.0 < dist_min.0 {
-            dist_min = inverted;
-            index = i;
-            negative = true;
+            let inverted = matrix_distance_value(r, word, w, true);
+            if inverted.0 < dist_min.0 {
+                dist_min = inverted;
+                index = i;
+                negative = true;
+            }
         }
     }
     if size > 0 {
