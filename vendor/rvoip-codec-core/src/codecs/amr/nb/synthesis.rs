@@ -261,6 +261,38 @@ pub fn lp_residual(ctx: &mut DspContext, a: &[Word16], signal: &[Word16], residu
         let largest = signal.iter().map(|v| i64::from(v.0.unsigned_abs())).max().unwrap_or(0);
         2 * coefficient_sum * largest <= i64::from(i32::MAX)
     };
+    #[cfg(target_arch = "x86_64")]
+    if exact {
+        // The same exact sums as eleven-tap dot products over the contiguous
+        // window `signal[i..=i + M]` (taps reversed), in SSE2 `pmaddwd`
+        // (x86-64 baseline): the wrapping 32-bit sum, exact as it fits.
+        use std::arch::x86_64::{
+            _mm_add_epi32, _mm_cvtsi128_si32, _mm_loadu_si128, _mm_madd_epi16,
+            _mm_shuffle_epi32, __m128i,
+        };
+        // `low` multiplies window[0..8], `high` window[3..11] (whose first
+        // five overlap `low` and are zero): window[t] takes a[M − t].
+        let low: [i16; 8] = core::array::from_fn(|t| a[M - t].0);
+        let high: [i16; 8] = core::array::from_fn(|t| if t < 5 { 0 } else { a[M - 3 - t].0 });
+        // SAFETY: SSE2 is always present on x86-64; both loads read inside
+        // `signal[i..=i + M]`, a bounds-checked slice.
+        unsafe {
+            let c0 = _mm_loadu_si128(low.as_ptr().cast::<__m128i>());
+            let c1 = _mm_loadu_si128(high.as_ptr().cast::<__m128i>());
+            for (i, slot) in residual.iter_mut().enumerate() {
+                let window = signal[i..=i + M].as_ptr().cast::<i16>();
+                let s0 = _mm_madd_epi16(_mm_loadu_si128(window.cast::<__m128i>()), c0);
+                let s1 = _mm_madd_epi16(_mm_loadu_si128(window.add(3).cast::<__m128i>()), c1);
+                let sum = _mm_add_epi32(s0, s1);
+                let sum = _mm_add_epi32(sum, _mm_shuffle_epi32(sum, 0b01_00_11_10));
+                let sum = _mm_add_epi32(sum, _mm_shuffle_epi32(sum, 0b10_11_00_01));
+                let s = Word32(_mm_cvtsi128_si32(sum).wrapping_mul(2));
+                let s = l_shl(ctx, s, 3);
+                *slot = round(ctx, s);
+            }
+        }
+        return;
+    }
     let coefficients: [i32; MP1] = core::array::from_fn(|j| i32::from(a[j].0));
     for (i, slot) in residual.iter_mut().enumerate() {
         let mut s;
