@@ -74,6 +74,14 @@ pub fn round(ctx: &mut DspContext, l_var1: Word32) -> Word16 {
 /// Public function `mult`.
 #[inline(always)]
 pub fn mult(ctx: &mut DspContext, var1: Word16, var2: Word16) -> Word16 {
+    if super::FAST_PATHS {
+        // Bits 15..31 of the product, sign-extended from bit 16, are the
+        // arithmetic `p >> 15`; it leaves 16 bits only for `p = 2^30`
+        // (`-32768·-32768`, giving 32768), which `sature` clamps.
+        let p = i32::from(var1.0) * i32::from(var2.0);
+        ctx.overflow = p == 0x4000_0000;
+        return Word16((p >> 15).min(i32::from(MAX_16)) as i16);
+    }
     let p = i32::from(var1.0).wrapping_mul(i32::from(var2.0)) as u32;
     let mut l_prod = ((p & 0xFFFF_8000) >> 15) as i32;
     if (l_prod & 0x0001_0000) != 0 {
@@ -85,6 +93,13 @@ pub fn mult(ctx: &mut DspContext, var1: Word16, var2: Word16) -> Word16 {
 /// Public function `mult_r`.
 #[inline(always)]
 pub fn mult_r(ctx: &mut DspContext, var1: Word16, var2: Word16) -> Word16 {
+    if super::FAST_PATHS {
+        // As in `mult`: the masked shift is the arithmetic `(p + 0x4000) >> 15`,
+        // which leaves 16 bits only for `p = 2^30`.
+        let p = i32::from(var1.0) * i32::from(var2.0);
+        ctx.overflow = p == 0x4000_0000;
+        return Word16(((p + 0x4000) >> 15).min(i32::from(MAX_16)) as i16);
+    }
     let p = i32::from(var1.0).wrapping_mul(i32::from(var2.0));
     let mut l_prod = (p.wrapping_add(0x0000_4000) as u32) & 0xFFFF_8000;
     l_prod >>= 15;

@@ -83,3 +83,11 @@ pub mod types;
 
 /// Public re-export.
 pub use types::{DspContext, Word16, Word32};
+
+/// Whether the bit-exact fast paths (exact integer arithmetic taken when a
+/// magnitude bound rules out saturation, and elementwise rewrites of
+/// saturating loops) are used. Building with the environment variable
+/// `RVOIP_AMR_REFERENCE_PATHS` set turns them all off, so every result comes
+/// from the saturating reference code — the way the fallbacks are tested
+/// against the same reference output.
+pub(crate) const FAST_PATHS: bool = option_env!("RVOIP_AMR_REFERENCE_PATHS").is_none();

@@ -42,6 +42,26 @@ pub fn l_shl(ctx: &mut DspContext, l_var1: Word32, var2: i16) -> Word32 {
         return l_shr(ctx, l_var1, -var2);
     }
 
+    if super::FAST_PATHS {
+        // The loop below doubles one step at a time and stops at the first
+        // step that would leave 32 bits, i.e. it is the clamp of the exact
+        // `l_var1·2^var2` (setting the flag when it clamps). A non-zero value
+        // shifted 32 or more places is out of range either way.
+        if l_var1.0 == 0 {
+            return Word32(0);
+        }
+        let exact = i64::from(l_var1.0) << var2.min(32);
+        return if exact > i64::from(MAX_32) {
+            ctx.overflow = true;
+            Word32(MAX_32)
+        } else if exact < i64::from(MIN_32) {
+            ctx.overflow = true;
+            Word32(MIN_32)
+        } else {
+            Word32(exact as i32)
+        };
+    }
+
     let mut acc = l_var1.0;
     let mut out = 0i32;
     let mut n = var2;
@@ -124,6 +144,10 @@ pub fn norm_s(var1: Word16) -> i16 {
     if x < 0 {
         x = !x;
     }
+    if super::FAST_PATHS {
+        // `x` is in 1..=0x7fff: the shifts to reach bit 14.
+        return (x as u16).leading_zeros() as i16 - 1;
+    }
 
     let mut out = 0;
     while x < 0x4000 {
@@ -146,6 +170,10 @@ pub fn norm_l(l_var1: Word32) -> i16 {
     let mut x = l_var1.0;
     if x < 0 {
         x = !x;
+    }
+    if super::FAST_PATHS {
+        // `x` is in 1..=0x7fffffff: the shifts to reach bit 30.
+        return (x as u32).leading_zeros() as i16 - 1;
     }
 
     let mut out = 0;

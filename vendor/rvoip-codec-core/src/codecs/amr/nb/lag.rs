@@ -523,6 +523,65 @@ impl Excitation {
         self.samples.copy_within(L_SUBFR.., 0);
     }
 
+    /// [`predict`](Self::predict)'s filter as 20-tap dot products over
+    /// contiguous samples in SSE2 (`pmaddwd`, x86-64 baseline), when one bound
+    /// covers the whole subframe: `m` bounding every sample the filter reads
+    /// (the history's largest magnitude, or 32768 once the reads reach this
+    /// subframe's own outputs) and `Σ|c|` the two phases' tap magnitudes,
+    /// `2·m·Σ|c| <= MAX_32` bounds every partial sum of every output's `L_mac`
+    /// chain, so none saturates or touches the flag and each output is its
+    /// exact sum (the wrapping 32-bit sum, in any order). The per-sample `sub`
+    /// and `round` stay, with their flag updates. Returns whether it ran.
+    #[cfg(target_arch = "x86_64")]
+    fn predict_sse2(&mut self, ctx: &mut DspContext, base: usize, lead: usize, phase: Word16) -> bool {
+        use std::arch::x86_64::{
+            _mm_add_epi32, _mm_cvtsi128_si32, _mm_loadu_si128, _mm_madd_epi16,
+            _mm_shuffle_epi32, __m128i,
+        };
+        let trail = usize::from(PHASE_COUNT.unsigned_abs()) - lead;
+        // Tap `t` multiplies `samples[base + j − 9 + t]`: the lead phase's taps
+        // reversed (`backward − i`), then the trail phase's (`forward + i`).
+        let mut taps = [0i16; 24];
+        for i in 0..TAPS_PER_SIDE {
+            taps[TAPS_PER_SIDE - 1 - i] = INTER_6_PRED[lead + i * UP_SAMP_MAX];
+            taps[TAPS_PER_SIDE + i] = INTER_6_PRED[trail + i * UP_SAMP_MAX];
+        }
+        let tap_sum: i64 = taps.iter().map(|c| i64::from(c.unsigned_abs())).sum();
+        let first = base + 1 - TAPS_PER_SIDE;
+        let last = base + L_SUBFR + TAPS_PER_SIDE - 1;
+        let largest = if last >= HISTORY {
+            32768
+        } else {
+            self.samples[first..=last].iter().map(|v| i64::from(v.0.unsigned_abs())).max().unwrap_or(0)
+        };
+        if 2 * largest * tap_sum > i64::from(i32::MAX) {
+            return false;
+        }
+        // The third load covers taps 12..20, so its first four taps are zero.
+        let third: [i16; 8] = core::array::from_fn(|t| if t < 4 { 0 } else { taps[12 + t] });
+        // SAFETY: SSE2 is always present on x86-64. Each load reads eight
+        // samples inside `samples[first + j ..= first + j + 19]`, which the
+        // reference reads too (`first + j + 19 = base + j + 10 < EXC_LEN`).
+        unsafe {
+            let c0 = _mm_loadu_si128(taps.as_ptr().cast::<__m128i>());
+            let c1 = _mm_loadu_si128(taps.as_ptr().add(8).cast::<__m128i>());
+            let c2 = _mm_loadu_si128(third.as_ptr().cast::<__m128i>());
+            for j in 0..L_SUBFR {
+                let _ = sub(ctx, Word16(PHASE_COUNT), phase);
+                let window = self.samples[first + j..first + j + 20].as_ptr().cast::<i16>();
+                let s0 = _mm_madd_epi16(_mm_loadu_si128(window.cast::<__m128i>()), c0);
+                let s1 = _mm_madd_epi16(_mm_loadu_si128(window.add(8).cast::<__m128i>()), c1);
+                let s2 = _mm_madd_epi16(_mm_loadu_si128(window.add(12).cast::<__m128i>()), c2);
+                let sum = _mm_add_epi32(_mm_add_epi32(s0, s1), s2);
+                let sum = _mm_add_epi32(sum, _mm_shuffle_epi32(sum, 0b01_00_11_10));
+                let sum = _mm_add_epi32(sum, _mm_shuffle_epi32(sum, 0b10_11_00_01));
+                let acc = _mm_cvtsi128_si32(sum);
+                self.samples[HISTORY + j] = round(ctx, Word32(acc.wrapping_mul(2)));
+            }
+        }
+        true
+    }
+
     /// Build the adaptive codebook vector for this subframe — `Pred_lt_3or6`.
     ///
     /// Interpolates the past excitation at `lag` with a 20-tap FIR and leaves
@@ -574,6 +633,11 @@ impl Excitation {
         let base = HISTORY - reach;
 
         let lead = usize::try_from(phase.0).expect("interpolation phase is 0..=5");
+
+        #[cfg(target_arch = "x86_64")]
+        if crate::fixed_point::FAST_PATHS && self.predict_sse2(ctx, base, lead, phase) {
+            return;
+        }
 
         for j in 0..L_SUBFR {
             // The reference recomputes this every output sample. It is

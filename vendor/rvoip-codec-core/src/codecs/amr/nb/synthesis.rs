@@ -125,6 +125,14 @@ fn synthesis_recursion(
     let mut tmp = [Word16(0); SYN_SCRATCH];
     tmp[..M].copy_from_slice(mem);
 
+    // Fast path: `Σ|a[1..=M]|` times the largest output (or memory) magnitude
+    // so far bounds every partial sum of the `L_msu` chain; when that plus
+    // `|s|` fits in 32 bits no step saturates or touches the flag, and the
+    // exact sum — in any order, in plain 32-bit arithmetic — is the word.
+    let coefficients: [i32; M] = core::array::from_fn(|j| i32::from(a[1 + j].0));
+    let coefficient_sum: i64 = coefficients.iter().map(|c| i64::from(c.unsigned_abs())).sum();
+    let mut largest = mem.iter().map(|v| i64::from(v.0.unsigned_abs())).max().unwrap_or(0);
+
     for i in 0..lg {
         // `a[0]` is 4096, so this is `x[i] << 13` — but the encoder passes
         // weighted coefficients whose leading term is still 4096 while the
@@ -133,11 +141,25 @@ fn synthesis_recursion(
         // `L_msu`, subtract: this is 1/A(z), the sign convention opposite
         // to `Residu`'s. `tmp[M + i - j]` is the reference's `yy[-j]`, the
         // outputs this same loop produced — the recursion feeds itself.
-        s = l_msu_dot(ctx, s, &a[1..=M], tmp[i..M + i].iter().rev());
+        if crate::fixed_point::FAST_PATHS
+            && i64::from(s.0).abs() + 2 * coefficient_sum * largest <= i64::from(i32::MAX)
+        {
+            let history = &tmp[i..M + i];
+            // Oldest first, so the newest output (which the previous
+            // iteration just produced) joins the sum last.
+            let mut acc = 0i32;
+            for (j, &c) in coefficients.iter().enumerate().rev() {
+                acc += c * i32::from(history[M - 1 - j].0);
+            }
+            s = Word32(s.0 - 2 * acc);
+        } else {
+            s = l_msu_dot(ctx, s, &a[1..=M], tmp[i..M + i].iter().rev());
+        }
         // Q13 (Q0 * Q12, doubled by `L_mult`) up to Q16. By far the most
         // frequent source of the overflow the caller's retry watches for.
         s = l_shl(ctx, s, 3);
         tmp[M + i] = round(ctx, s);
+        largest = largest.max(i64::from(tmp[M + i].0.unsigned_abs()));
     }
     tmp
 }
@@ -230,12 +252,64 @@ pub fn lp_residual(ctx: &mut DspContext, a: &[Word16], signal: &[Word16], residu
     );
     assert!(a.len() >= MP1, "Residu needs a[0..=M]");
 
+    // Fast path: when `2·Σ|a[0..=M]|·max|signal|` fits in 32 bits, no
+    // product (`L_mult` saturates only at 2^31) and no partial sum of any
+    // output's chain can saturate or touch the flag, so each chain is its
+    // exact sum in plain 32-bit arithmetic.
+    let exact = crate::fixed_point::FAST_PATHS && {
+        let coefficient_sum: i64 = a[..=M].iter().map(|c| i64::from(c.0.unsigned_abs())).sum();
+        let largest = signal.iter().map(|v| i64::from(v.0.unsigned_abs())).max().unwrap_or(0);
+        2 * coefficient_sum * largest <= i64::from(i32::MAX)
+    };
+    #[cfg(target_arch = "x86_64")]
+    if exact {
+        // The same exact sums as eleven-tap dot products over the contiguous
+        // window `signal[i..=i + M]` (taps reversed), in SSE2 `pmaddwd`
+        // (x86-64 baseline): the wrapping 32-bit sum, exact as it fits.
+        use std::arch::x86_64::{
+            _mm_add_epi32, _mm_cvtsi128_si32, _mm_loadu_si128, _mm_madd_epi16,
+            _mm_shuffle_epi32, __m128i,
+        };
+        // `low` multiplies window[0..8], `high` window[3..11] (whose first
+        // five overlap `low` and are zero): window[t] takes a[M − t].
+        let low: [i16; 8] = core::array::from_fn(|t| a[M - t].0);
+        let high: [i16; 8] = core::array::from_fn(|t| if t < 5 { 0 } else { a[M - 3 - t].0 });
+        // SAFETY: SSE2 is always present on x86-64; both loads read inside
+        // `signal[i..=i + M]`, a bounds-checked slice.
+        unsafe {
+            let c0 = _mm_loadu_si128(low.as_ptr().cast::<__m128i>());
+            let c1 = _mm_loadu_si128(high.as_ptr().cast::<__m128i>());
+            for (i, slot) in residual.iter_mut().enumerate() {
+                let window = signal[i..=i + M].as_ptr().cast::<i16>();
+                let s0 = _mm_madd_epi16(_mm_loadu_si128(window.cast::<__m128i>()), c0);
+                let s1 = _mm_madd_epi16(_mm_loadu_si128(window.add(3).cast::<__m128i>()), c1);
+                let sum = _mm_add_epi32(s0, s1);
+                let sum = _mm_add_epi32(sum, _mm_shuffle_epi32(sum, 0b01_00_11_10));
+                let sum = _mm_add_epi32(sum, _mm_shuffle_epi32(sum, 0b10_11_00_01));
+                let s = Word32(_mm_cvtsi128_si32(sum).wrapping_mul(2));
+                let s = l_shl(ctx, s, 3);
+                *slot = round(ctx, s);
+            }
+        }
+        return;
+    }
+    let coefficients: [i32; MP1] = core::array::from_fn(|j| i32::from(a[j].0));
     for (i, slot) in residual.iter_mut().enumerate() {
-        // `L_mult` then `L_mac` (add — the opposite sign to `Syn_filt`'s
-        // `L_msu`, which is what makes this the inverse rather than the
-        // synthesis filter); `L_mult(x, y)` is `L_mac(0, x, y)`.
-        let mut s = l_mult(ctx, signal[M + i], a[0]);
-        s = l_mac_dot(ctx, s, &a[1..=M], signal[i..M + i].iter().rev());
+        let mut s;
+        if exact {
+            let window = &signal[i..=M + i];
+            let mut acc = 0i32;
+            for (j, &c) in coefficients.iter().enumerate() {
+                acc += c * i32::from(window[M - j].0);
+            }
+            s = Word32(2 * acc);
+        } else {
+            // `L_mult` then `L_mac` (add — the opposite sign to `Syn_filt`'s
+            // `L_msu`, which is what makes this the inverse rather than the
+            // synthesis filter); `L_mult(x, y)` is `L_mac(0, x, y)`.
+            s = l_mult(ctx, signal[M + i], a[0]);
+            s = l_mac_dot(ctx, s, &a[1..=M], signal[i..M + i].iter().rev());
+        }
         s = l_shl(ctx, s, 3);
         *slot = round(ctx, s);
     }

@@ -77,7 +77,10 @@ use super::super::synthesis::{
 };
 use super::super::{L_FRAME, L_SUBFR};
 use crate::fixed_point::arith::{abs_s, add, extract_h, extract_l, negate, round, sub};
-use crate::fixed_point::arith32::{l_abs, l_add, l_mac, l_mac_dot, l_msu, l_mult, l_negate, l_sub, mult_r};
+use crate::fixed_point::arith32::{
+    dot_exact, dot_fits, l_abs, l_add, l_mac, l_mac_dot, l_mac_energy, l_msu, l_mult, l_negate, l_sub,
+    mult_r,
+};
 use crate::fixed_point::div::div_s;
 use crate::fixed_point::oper32::{div_32, l_comp, l_extract, mpy_32, mpy_32_16};
 use crate::fixed_point::shift::{l_shl, l_shr, norm_l, norm_s, shl, shr};
@@ -323,7 +326,7 @@ pub fn autocorrelate(
     let mut overfl_shft = Word16(0);
     let mut sum;
     loop {
-        sum = l_mac_dot(ctx, Word32(0), &y, y.iter());
+        sum = l_mac_energy(ctx, &y);
         if l_sub(ctx, sum, Word32(MAX_32)).0 != 0 {
             break;
         }
@@ -335,6 +338,10 @@ pub fn autocorrelate(
 
     // "Avoid the case of all zeros": without it a silent window normalises to
     // nothing and Levinson divides by zero.
+    // The loop left only when the energy chain did not saturate (a saturated
+    // one ends at `MAX_32`), so `sum` is twice the exact energy and every
+    // lag's chain below is bounded by it (Cauchy–Schwarz).
+    let lags_fit = dot_fits(sum.0 as u64 / 2, sum.0 as u64 / 2);
     sum = l_add(ctx, sum, Word32(1));
 
     let norm = norm_l(sum);
@@ -344,7 +351,11 @@ pub fn autocorrelate(
     (r_h[0], r_l[0]) = l_extract(sum);
 
     for lag in 1..=M {
-        let mut sum = l_mac_dot(ctx, Word32(0), &y[..L_WINDOW - lag], y[lag..].iter());
+        let mut sum = if lags_fit {
+            dot_exact(&y[..L_WINDOW - lag], y[lag..].iter())
+        } else {
+            l_mac_dot(ctx, Word32(0), &y[..L_WINDOW - lag], y[lag..].iter())
+        };
         sum = l_shl(ctx, sum, norm);
         (r_h[lag], r_l[lag]) = l_extract(sum);
     }

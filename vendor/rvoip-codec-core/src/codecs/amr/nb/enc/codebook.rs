@@ -69,7 +69,8 @@ use super::super::math::inv_sqrt;
 use super::super::L_SUBFR;
 use crate::fixed_point::arith::{add, extract_h, extract_l, mult, negate, round, sub};
 use crate::fixed_point::arith32::{
-    l_abs, l_add, l_deposit_h, l_mac, l_mac_dot, l_msu, l_mult, l_sub,
+    dot_exact, dot_fits, l_abs, l_add, l_deposit_h, l_mac, l_mac_dot, l_msu, l_mult, l_sub,
+    sum_squares,
 };
 use crate::fixed_point::shift::{l_shl, l_shr, norm_l, shl, shr};
 use crate::fixed_point::types::{DspContext, Word16, Word32};
@@ -242,13 +243,19 @@ fn correlate_target(
     let stride = usize::try_from(step).expect("the track stride is 4 or 5");
     let mut wide = [Word32(0); L_CODE];
     let mut total = Word32(5);
+    // Cauchy–Schwarz on the two energies bounds every chain below.
+    let exact = dot_fits(sum_squares(x), sum_squares(h));
 
     for track in 0..tracks {
         let mut max = Word32(0);
         let mut i = track;
         while i < L_CODE {
             // The same `L_mac` chain, `j` ascending.
-            let s = l_mac_dot(ctx, Word32(0), &x[i..], h[..L_CODE - i].iter());
+            let s = if exact {
+                dot_exact(&x[i..], h[..L_CODE - i].iter())
+            } else {
+                l_mac_dot(ctx, Word32(0), &x[i..], h[..L_CODE - i].iter())
+            };
             wide[i] = s;
             let magnitude = l_abs(ctx, s);
             // Strict `>`: on a tie the earlier position keeps the maximum.
@@ -558,7 +565,37 @@ fn filter_pulses(
     signs: &[Word16],
 ) -> [Word16; L_CODE] {
     let mut y = [Word16(0); L_CODE];
+    // Fast path: every output is an `l_mac` chain from 0 over at most one
+    // term per pulse, so the exact sum and the sum of magnitudes are gathered
+    // pulse by pulse for all outputs at once. Where twice the magnitude plus
+    // `round`'s 0x8000 fits in 32 bits no partial sum saturates and — as
+    // `l_mac` and `round` only ever *set* the flag — the flag is untouched, so
+    // the exact rounded sum is the reference's word. Other outputs run the
+    // chain below, in order.
+    let mut sum = [0i64; L_CODE];
+    let mut magnitude = [0i64; L_CODE];
+    if crate::fixed_point::FAST_PATHS {
+        for (&position, &sign) in positions.iter().zip(signs.iter()) {
+            let start = usize::try_from(position).expect("a position is 0..=39");
+            let sign = i32::from(sign.0);
+            for ((s, m), &tap) in sum[start..]
+                .iter_mut()
+                .zip(magnitude[start..].iter_mut())
+                .zip(h.iter())
+            {
+                let p = i32::from(tap.0) * sign;
+                *s += i64::from(p);
+                *m += i64::from(p.unsigned_abs());
+            }
+        }
+    } else {
+        magnitude = [i64::MAX / 4; L_CODE];
+    }
     for (i, out) in y.iter_mut().enumerate() {
+        if 2 * magnitude[i] + 0x8000 <= i64::from(i32::MAX) {
+            *out = Word16(((2 * sum[i] + 0x8000) >> 16) as i16);
+            continue;
+        }
         let mut s = Word32(0);
         for (&position, &sign) in positions.iter().zip(signs.iter()) {
             let offset = i16::try_from(i).expect("a sample index is 0..=39") - position;
@@ -1265,6 +1302,25 @@ fn search_pairs<const SLOTS: usize>(
 
         let first = chosen_slots[0];
         let second = chosen_slots[1];
+
+        // `cross[x]` is `Σ rr[p][x]` over the pulses fixed so far and
+        // `cross_magnitude[x]` is `Σ |rr[p][x]|`, kept up to date as pulses
+        // are fixed. The pre-pass and `alp1` chains below are `l_mac`s of
+        // `rr[p][x]` by one positive weight `w`, so their exact sum is
+        // `2·w·cross[x]` plus the diagonal term, and the sum of their terms'
+        // magnitudes — which, when it fits in 32 bits, rules out any
+        // saturation and leaves the flag untouched — is
+        // `2·w·cross_magnitude[x]` plus the diagonal's.
+        let mut cross = [0i32; L_CODE];
+        let mut cross_magnitude = [0i32; L_CODE];
+        let fix_pulse = |cross: &mut [i32; L_CODE], cross_magnitude: &mut [i32; L_CODE], p: usize| {
+            for ((c, m), &v) in cross.iter_mut().zip(cross_magnitude.iter_mut()).zip(rr[p].iter()) {
+                *c += i32::from(v.0);
+                *m += i32::from(v.0).abs();
+            }
+        };
+        fix_pulse(&mut cross, &mut cross_magnitude, first);
+        fix_pulse(&mut cross, &mut cross_magnitude, second);
         let mut ps = add(ctx, dn[first], dn[second]);
         let mut alp0 = l_mult(ctx, rr[first][first], W_1_16);
         alp0 = l_mac(ctx, alp0, rr[second][second], W_1_16);
@@ -1282,6 +1338,16 @@ fn search_pairs<const SLOTS: usize>(
             let earlier_slots = &chosen_slots[..fixed];
 
             for slot in (b_first..L_CODE).step_by(stride) {
+                if crate::fixed_point::FAST_PATHS {
+                    let diagonal = i64::from(weighted(rr[slot][slot], weights.pre_diagonal));
+                    let weight = 2 * i64::from(weights.pre_cross.0);
+                    let magnitude = diagonal.abs() + weight * i64::from(cross_magnitude[slot]);
+                    if magnitude + 0x8000 <= i64::from(i32::MAX) {
+                        let sum = diagonal + weight * i64::from(cross[slot]);
+                        rrv[slot] = Word16(((sum + 0x8000) >> 16) as i16);
+                        continue;
+                    }
+                }
                 let mut terms = [0i32; MAX_PULSES + 1];
                 terms[0] = weighted(rr[slot][slot], weights.pre_diagonal);
                 for (term, &p) in terms[1..].iter_mut().zip(earlier_slots) {
@@ -1322,12 +1388,22 @@ fn search_pairs<const SLOTS: usize>(
             for a_slot in (a_first..L_CODE).step_by(stride) {
                 let a = i16::try_from(a_slot).expect("a position is 0..=39");
                 let ps1 = add(ctx, ps0, dn[a_slot]);
-                let mut terms = [0i32; MAX_PULSES + 1];
-                terms[0] = weighted(rr[a_slot][a_slot], weights.inner_diagonal);
-                for (term, &p) in terms[1..].iter_mut().zip(earlier_slots) {
-                    *term = weighted(rr[p][a_slot], weights.inner_cross);
-                }
-                let alp1 = match exact_sum(alp0.0, &terms[..=fixed]) {
+                let diagonal = i64::from(weighted(rr[a_slot][a_slot], weights.inner_diagonal));
+                let weight = 2 * i64::from(weights.inner_cross.0);
+                let magnitude = i64::from(alp0.0).abs()
+                    + diagonal.abs()
+                    + weight * i64::from(cross_magnitude[a_slot]);
+                let alp1 = if crate::fixed_point::FAST_PATHS && magnitude <= i64::from(i32::MAX) {
+                    Word32(
+                        (i64::from(alp0.0) + diagonal + weight * i64::from(cross[a_slot])) as i32,
+                    )
+                } else {
+                    let mut terms = [0i32; MAX_PULSES + 1];
+                    terms[0] = weighted(rr[a_slot][a_slot], weights.inner_diagonal);
+                    for (term, &p) in terms[1..].iter_mut().zip(earlier_slots) {
+                        *term = weighted(rr[p][a_slot], weights.inner_cross);
+                    }
+                    match exact_sum(alp0.0, &terms[..=fixed]) {
                     Some(value) => Word32(value),
                     None => {
                         let mut alp1 =
@@ -1336,6 +1412,7 @@ fn search_pairs<const SLOTS: usize>(
                             alp1 = l_mac(ctx, alp1, rr[p][a_slot], weights.inner_cross);
                         }
                         alp1
+                    }
                     }
                 };
 
@@ -1404,6 +1481,10 @@ fn search_pairs<const SLOTS: usize>(
             chosen[fixed + 1] = ib;
             chosen_slots[fixed] = usize::try_from(ia).expect("a position is 0..=39");
             chosen_slots[fixed + 1] = usize::try_from(ib).expect("a position is 0..=39");
+            if stage + 1 < stages {
+                fix_pulse(&mut cross, &mut cross_magnitude, chosen_slots[fixed]);
+                fix_pulse(&mut cross, &mut cross_magnitude, chosen_slots[fixed + 1]);
+            }
             alp0 = l_mult(ctx, alp, W_1_2);
         }
 

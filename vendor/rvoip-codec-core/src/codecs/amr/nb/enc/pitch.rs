@@ -73,7 +73,9 @@ use super::super::math::inv_sqrt;
 use super::super::{L_FRAME, L_INTERPOL, L_SUBFR, PIT_MAX, PIT_MIN, PIT_MIN_MR122};
 use super::vad::VoiceActivityDetector;
 use crate::fixed_point::arith::{abs_s, add, extract_h, extract_l, mult, round, sub};
-use crate::fixed_point::arith32::{l_abs, l_mac, l_mac_dot, l_msu, l_mult, l_sub};
+use crate::fixed_point::arith32::{
+    dot_exact, dot_fits, l_abs, l_mac, l_mac_dot, l_mac_energy, l_msu, l_mult, l_sub, sum_squares,
+};
 use crate::fixed_point::div::div_s;
 use crate::fixed_point::oper32::{l_extract, mpy_32, mpy_32_16};
 use crate::fixed_point::shift::{l_shl, l_shr, norm_l, shl, shr};
@@ -905,6 +907,23 @@ pub fn convolve(ctx: &mut DspContext, x: &[Word16], h: &[Word16]) -> [Word16; L_
         "convolve needs a full subframe"
     );
     let mut y = [Word16(0); L_SUBFR];
+    // Fast path: by Cauchy–Schwarz on the two energies no chain can saturate
+    // (nor touch the flag), so every output is its exact sum, accumulated
+    // here tap by tap for all outputs at once in wrapping 32-bit arithmetic
+    // (exact, as each final sum fits).
+    if dot_fits(sum_squares(&x[..L_SUBFR]), sum_squares(&h[..L_SUBFR])) {
+        let mut acc = [0i32; L_SUBFR];
+        for (i, &xi) in x[..L_SUBFR].iter().enumerate() {
+            let xi = i32::from(xi.0);
+            for (a, &hk) in acc[i..].iter_mut().zip(h.iter()) {
+                *a = a.wrapping_add(xi * i32::from(hk.0));
+            }
+        }
+        for (out, &a) in y.iter_mut().zip(acc.iter()) {
+            *out = extract_h(l_shl(ctx, Word32(a.wrapping_mul(2)), 3));
+        }
+        return y;
+    }
     for n in 0..L_SUBFR {
         let s = l_mac_dot(ctx, Word32(0), &x[..=n], h[..=n].iter().rev());
         y[n] = extract_h(l_shl(ctx, s, 3));
@@ -1001,7 +1020,7 @@ pub fn normalised_correlation(
         *slot = shr(ctx, value, 2);
     }
 
-    let energy = l_mac_dot(ctx, Word32(0), &filtered, filtered.iter());
+    let energy = l_mac_energy(ctx, &filtered);
     let loud = l_sub(ctx, energy, NORM_CORR_LOUD).0 > 0;
     if loud {
         filtered = quartered;
@@ -1011,11 +1030,17 @@ pub fn normalised_correlation(
     let scaling = if loud { 2 } else { 0 };
 
     let mut values = [Word16(0); 40];
+    let target_energy = sum_squares(&xn[..L_SUBFR]);
     for lag in t_min..=t_max {
-        let energy = l_mac_dot(ctx, Word32(0), &filtered, filtered.iter());
+        let energy = l_mac_energy(ctx, &filtered);
         let (norm_hi, norm_lo) = l_extract(inv_sqrt(ctx, energy));
 
-        let cross = l_mac_dot(ctx, Word32(0), &xn[..L_SUBFR], filtered.iter());
+        // Cauchy–Schwarz on the two energies bounds the cross chain.
+        let cross = if dot_fits(target_energy, sum_squares(&filtered)) {
+            dot_exact(&xn[..L_SUBFR], filtered.iter())
+        } else {
+            l_mac_dot(ctx, Word32(0), &xn[..L_SUBFR], filtered.iter())
+        };
         let (cross_hi, cross_lo) = l_extract(cross);
 
         let s = mpy_32(cross_hi, cross_lo, norm_hi, norm_lo);
@@ -1025,10 +1050,36 @@ pub fn normalised_correlation(
         if lag != t_max {
             back += 1;
             let tap = origin - back;
-            for j in (1..L_SUBFR).rev() {
-                let product = l_mult(ctx, exc[tap], h[j]);
-                let term = extract_h(l_shl(ctx, product, h_fac));
-                filtered[j] = add(ctx, term, filtered[j - 1]);
+            if crate::fixed_point::FAST_PATHS {
+                // The same update elementwise. Each step reads the previous
+                // `filtered[j − 1]`, not an updated one, so the order does not
+                // matter for the values; `l_mult` then `l_shl` is the clamp of
+                // the exact `x·h·2^(1+h_fac)` (both clamp, and clamping twice
+                // is clamping once), i.e. the clamp of `x·h` to the range
+                // that shifts inside 32 bits; `add` is a 16-bit clamp. The
+                // flag: each `add` sets or clears it, and nothing after the
+                // last one (`j = 1`) touches it (`shr` does not), so it ends
+                // as "the j = 1 sum left 16 bits".
+                let shift = 1 + h_fac;
+                let (low, high) = (i32::MIN >> shift, i32::MAX >> shift);
+                let x = i32::from(exc[tap].0);
+                let sum = |j: usize, previous: Word16| {
+                    let term = ((x * i32::from(h[j].0)).clamp(low, high) << shift) >> 16;
+                    term + i32::from(previous.0)
+                };
+                ctx.overflow = i16::try_from(sum(1, filtered[0])).is_err();
+                let old = filtered;
+                for j in 1..L_SUBFR {
+                    filtered[j] = Word16(
+                        sum(j, old[j - 1]).clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16,
+                    );
+                }
+            } else {
+                for j in (1..L_SUBFR).rev() {
+                    let product = l_mult(ctx, exc[tap], h[j]);
+                    let term = extract_h(l_shl(ctx, product, h_fac));
+                    filtered[j] = add(ctx, term, filtered[j - 1]);
+                }
             }
             filtered[0] = shr(ctx, exc[tap], scaling);
         }
