@@ -37,6 +37,8 @@ pub struct Queue {
     state: Mutex<Schedule>,
     wake: Notify,
     workers: Arc<Semaphore>,
+    /// Converted results waiting to be spooled (as many as `workers`).
+    spooling: Arc<Semaphore>,
     /// The threads conversions run on (as many as `workers` permits).
     pool: Workers,
     /// `delivery.tls_ca`, read once at start.
@@ -62,6 +64,7 @@ impl Queue {
         tls_ca: Option<Vec<u8>>,
     ) -> Result<Arc<Queue>, WorkerError> {
         let workers = Arc::new(Semaphore::new(config.server.workers.max(1)));
+        let spooling = Arc::new(Semaphore::new(config.server.workers.max(1)));
         let deliveries = Arc::new(Semaphore::new(config.delivery.concurrency.max(1)));
         let pool = Workers::new(config.server.workers.max(1))?;
         Ok(Arc::new(Queue {
@@ -75,6 +78,7 @@ impl Queue {
             pool,
             tls_ca: tls_ca.map(Arc::new),
             workers,
+            spooling,
             deliveries,
         }))
     }
@@ -204,6 +208,7 @@ impl Queue {
         // Finish what is in flight (bounded): take every permit back.
         let drain = async {
             let _w = self.workers.acquire_many(self.config.server.workers.max(1) as u32).await;
+            let _s = self.spooling.acquire_many(self.config.server.workers.max(1) as u32).await;
             let _d =
                 self.deliveries.acquire_many(self.config.delivery.concurrency.max(1) as u32).await;
         };
@@ -251,8 +256,14 @@ impl Queue {
         }
     }
 
+    /// Converts on a conversion thread, then spools what the conversion built and finishes the
+    /// inbound entry on a blocking thread. The conversion threads only compute: while the
+    /// results are written (fsyncs), the thread and its `workers` permit already convert the
+    /// next message, and they never take a lock (the schedule's, for one) that the SMTP
+    /// sessions wait on at their low priority. At most `workers` results wait to be spooled
+    /// (the `spooling` permits), so memory stays bounded by the configuration.
     async fn process_entry(self: &Arc<Self>, entry: Entry) {
-        let Ok(_permit) = self.workers.clone().acquire_owned().await else { return };
+        let Ok(permit) = self.workers.clone().acquire_owned().await else { return };
         let q = self.clone();
         let e2 = entry.clone();
         let result = self
@@ -270,27 +281,32 @@ impl Queue {
                 };
                 let plan = process::process(&e2, &body, &ctx);
                 q.metrics.conversion_seconds.observe(started.elapsed().as_secs_f64());
-                if plan.hold.is_none() {
-                    for m in &plan.messages {
-                        q.store_outbound(&e2, m.clone())?;
-                    }
-                }
                 Ok::<_, SpoolError>(plan)
             })
             .await;
-        // The bookkeeping writes (fsyncs) off the reactor, like the conversion itself.
+        let Ok(_spooling) = self.spooling.clone().acquire_owned().await else { return };
+        drop(permit);
+        // The writes (fsyncs) off the reactor and off the conversion threads.
         let q = self.clone();
         let _ = tokio::task::spawn_blocking(move || q.finish_processing(entry, result)).await;
     }
 
-    /// After processing (blocking): finish the inbound entry once its plan is durable, or keep
-    /// it (retry later on disk trouble, held otherwise).
+    /// After processing (blocking): spool what the plan built, then finish the inbound entry
+    /// once all of it is durable, or keep it (retry later on disk trouble, held otherwise).
     fn finish_processing(
         &self,
         mut entry: Entry,
         result: Result<Result<process::Plan, SpoolError>, WorkerError>,
     ) {
-        let plan = match result {
+        let stored = result.map(|r| {
+            r.and_then(|plan| {
+                if plan.hold.is_none() {
+                    self.store_outbounds(&entry, &plan.messages)?;
+                }
+                Ok(plan)
+            })
+        });
+        let plan = match stored {
             Ok(Ok(p)) => p,
             Ok(Err(e @ SpoolError::Io { .. })) => {
                 // Disk trouble (full, I/O error): try again later; the entry stays as it is.
@@ -332,31 +348,51 @@ impl Queue {
         let _ = self.spool.update(entry);
     }
 
-    /// Spools one message built by processing (blocking).
+    /// Spools one message built at delivery time (a failure report; blocking).
     fn store_outbound(&self, parent: &Entry, m: NewMessage) -> Result<String, SpoolError> {
+        let mut ids = self.store_outbounds(parent, std::slice::from_ref(&m))?;
+        Ok(ids.pop().unwrap_or_default())
+    }
+
+    /// Spools the messages built from `parent` together, one directory fsync for all of them
+    /// (blocking), and schedules them once all are durable.
+    fn store_outbounds(
+        &self,
+        parent: &Entry,
+        messages: &[NewMessage],
+    ) -> Result<Vec<String>, SpoolError> {
         let now = super::now();
-        let id = Spool::new_id(now);
-        let stage = Stage::Outbound {
-            next_hop: m.next_hop.to_string(),
-            purpose: m.purpose,
-            on_failure: m.on_failure,
-            dsn_on_failure: m.dsn_on_failure.map(Box::new),
-        };
-        // Its own expiry when it has one (the MM's X-Mms-Expiry, a failure report's fresh
-        // lifetime), else the lifetime of what it was built from.
-        let expires = m.expires.unwrap_or(parent.expires);
-        let mut entry = Entry::new(
-            id.clone(),
-            stage,
-            m.envelope,
-            now,
-            expires,
-            format!("built from {}", parent.id),
-        );
-        self.spool.store(&mut entry, &m.body)?;
-        self.metrics.spool_messages.inc();
-        self.schedule(&id, now);
-        Ok(id)
+        let mut entries: Vec<Entry> = messages
+            .iter()
+            .map(|m| {
+                let stage = Stage::Outbound {
+                    next_hop: m.next_hop.to_string(),
+                    purpose: m.purpose.clone(),
+                    on_failure: m.on_failure.clone(),
+                    dsn_on_failure: m.dsn_on_failure.clone().map(Box::new),
+                };
+                // Its own expiry when it has one (the MM's X-Mms-Expiry, a failure report's
+                // fresh lifetime), else the lifetime of what it was built from.
+                let expires = m.expires.unwrap_or(parent.expires);
+                Entry::new(
+                    Spool::new_id(now),
+                    stage,
+                    m.envelope.clone(),
+                    now,
+                    expires,
+                    format!("built from {}", parent.id),
+                )
+            })
+            .collect();
+        let mut batch: Vec<(&mut Entry, &[u8])> =
+            entries.iter_mut().zip(messages).map(|(e, m)| (e, m.body.as_slice())).collect();
+        self.spool.store_all(&mut batch)?;
+        let ids: Vec<String> = entries.into_iter().map(|e| e.id).collect();
+        for id in &ids {
+            self.metrics.spool_messages.inc();
+            self.schedule(id, now);
+        }
+        Ok(ids)
     }
 
     /// Delivers one outbound entry. Its disk work (reading the body; afterwards removing the

@@ -8,7 +8,9 @@
 //!    DSN parameters, schedule, CRC-32 of the `.eml`). Each file is written to `tmp/` and
 //!    `fsync`ed, then renamed into `queue/` (`.eml` first), and the `queue/` directory is
 //!    `fsync`ed after the second rename, which makes both renames durable before the 250 (the
-//!    Postfix/Maildir discipline; `flush()` is never relied on). A crash before that directory
+//!    Postfix/Maildir discipline; `flush()` is never relied on). Several entries stored together
+//!    ([`Spool::store_all`], what processing builds from one message) share that directory
+//!    `fsync`, after the last rename. A crash before that directory
 //!    `fsync` can leave any subset of the two renames; none of them was acknowledged.
 //! 2. **The `.json` commits the entry.** A `.eml` without its `.json` was never acknowledged
 //!    and is removed at start; a `.json` whose `.eml` is missing, has another length, or fails
@@ -306,13 +308,28 @@ impl Spool {
 
     /// Durably stores a new entry (rules 1–2). `entry.size`/`crc32` are filled in here.
     pub fn store(&self, entry: &mut Entry, body: &[u8]) -> Result<(), SpoolError> {
-        Self::check_id(&entry.id)?;
-        entry.size = body.len() as u64;
-        entry.crc32 = crc32fast::hash(body);
-        let q = self.queue();
-        // No directory fsync yet: the record's rename below is followed by one that covers both.
-        write_file(&*self.disk, &self.root.join("tmp"), &q, &format!("{}.eml", entry.id), body)?;
-        self.write_record(entry)
+        self.store_all(&mut [(entry, body)])
+    }
+
+    /// Durably stores several new entries (rules 1–2), each as [`Spool::store`] does, with one
+    /// directory fsync after the last rename, which makes every rename before it durable:
+    /// what processing builds from one message is spooled with one directory fsync instead of
+    /// one per message. On an error, entries renamed before it may remain (a caller that
+    /// retries can store them twice: at least once, never lost).
+    pub fn store_all(&self, entries: &mut [(&mut Entry, &[u8])]) -> Result<(), SpoolError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let (tmp, q) = (self.root.join("tmp"), self.queue());
+        for (entry, body) in entries.iter_mut() {
+            Self::check_id(&entry.id)?;
+            entry.size = body.len() as u64;
+            entry.crc32 = crc32fast::hash(body);
+            // No directory fsync yet: the one after the last record's rename covers them all.
+            write_file(&*self.disk, &tmp, &q, &format!("{}.eml", entry.id), body)?;
+            write_file(&*self.disk, &tmp, &q, &format!("{}.json", entry.id), &record(entry)?)?;
+        }
+        self.disk.sync_dir(&q).map_err(io_err(&q))
     }
 
     /// Replaces an entry's record (rule 3).
@@ -322,10 +339,8 @@ impl Spool {
     }
 
     fn write_record(&self, entry: &Entry) -> Result<(), SpoolError> {
-        let json = serde_json::to_vec_pretty(entry)
-            .map_err(|e| SpoolError::Corrupt { id: entry.id.clone(), reason: e.to_string() })?;
         let (tmp, q) = (self.root.join("tmp"), self.queue());
-        write_file(&*self.disk, &tmp, &q, &format!("{}.json", entry.id), &json)?;
+        write_file(&*self.disk, &tmp, &q, &format!("{}.json", entry.id), &record(entry)?)?;
         self.disk.sync_dir(&q).map_err(io_err(&q))
     }
 
@@ -548,6 +563,12 @@ fn hashed(key: &str) -> String {
 fn open_new(path: &Path, mode: u32) -> io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
     OpenOptions::new().write(true).create(true).truncate(true).mode(mode).open(path)
+}
+
+/// An entry's record, as `queue/<id>.json` holds it.
+fn record(entry: &Entry) -> Result<Vec<u8>, SpoolError> {
+    serde_json::to_vec_pretty(entry)
+        .map_err(|e| SpoolError::Corrupt { id: entry.id.clone(), reason: e.to_string() })
 }
 
 /// Writes `name` into `dir` durably: temp file in `tmp`, fsync, rename, fsync `dir`.
