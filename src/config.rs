@@ -873,7 +873,8 @@ fn check_voice(src: &Source<'_>, v: &VoiceProfile) -> Result<(), ConfigError> {
         return bad("audio", "must be audio/32kadpcm (G.726-32) or audio/basic (G.711 µ-law)");
     }
     if v.is_vpim() && v.audio != "audio/32kadpcm" {
-        return bad("audio", "VPIM v2 carries voice as audio/32kadpcm (RFC 3801 §4.3.1)");
+        // RFC 3801 §4.4.3 makes 32kadpcm the voice encoding, and the VPIM writer sends only it.
+        return bad("audio", "VPIM v2 carries voice as audio/32kadpcm (RFC 3801 §4.4.3)");
     }
     if v.sample_rate != 8000 {
         return bad("sample_rate", "both audio types are 8000 samples per second");
@@ -893,7 +894,11 @@ fn check_fax(src: &Source<'_>, f: &FaxProfile) -> Result<(), ConfigError> {
         return bad("tiff_profile", "must be \"S\" or \"F\" (RFC 3949 §3, §4)");
     }
     if !matches!(f.mime_type.as_str(), "image/tiff" | "image/tiff-fx") {
-        return bad("mime_type", "must be image/tiff or image/tiff-fx (RFC 3949 §1, RFC 3302)");
+        return bad("mime_type", "must be image/tiff (RFC 3302) or image/tiff-fx (RFC 3950)");
+    }
+    if f.tiff_profile == "S" && f.mime_type != "image/tiff" {
+        // RFC 3950 §3, RFC 3249 §5.3: Profile S (and F) travel as image/tiff.
+        return bad("mime_type", "Profile S is sent as image/tiff (RFC 3950 §3)");
     }
     if f.compressions.is_empty()
         || f.compressions.iter().any(|c| !matches!(c.as_str(), "MH" | "MR" | "MMR"))
@@ -908,8 +913,8 @@ fn check_fax(src: &Source<'_>, f: &FaxProfile) -> Result<(), ConfigError> {
         // writer emits II for both.
         return bad("byte_order", "must be \"II\" (the order every TIFF-F reader takes)");
     }
-    if !matches!(f.fill_order, 1 | 2) {
-        return bad("fill_order", "must be 1 or 2");
+    if !matches!(f.fill_order, 1 | 2) || (f.tiff_profile == "S" && f.fill_order != 2) {
+        return bad("fill_order", "must be 1 or 2, and 2 for Profile S (RFC 3949 §3)");
     }
     if f.widths.is_empty() || f.x_dpi.is_empty() || f.y_dpi.is_empty() {
         return bad("widths", "widths, x_dpi and y_dpi must not be empty");
@@ -917,10 +922,12 @@ fn check_fax(src: &Source<'_>, f: &FaxProfile) -> Result<(), ConfigError> {
     if f.max_pages == 0 {
         return bad("max_pages", "must be greater than 0");
     }
-    if f.t4_options & !5 != 0 {
+    if f.t4_options & !5 != 0
+        || (f.t4_options & 1 != 0) != (f.compressions.first().map(String::as_str) == Some("MR"))
+    {
         return bad(
             "t4_options",
-            "only bit 0 (2-D, set by the compression) and bit 2 (byte-aligned EOLs) are defined",
+            "bit 2 chooses byte-aligned EOLs; bit 0 (2-D) is set exactly when MR comes first",
         );
     }
     Ok(())
@@ -1617,6 +1624,15 @@ mod tests {
             .add("x/f.toml", "f.toml", &fax.replace("\"image/tiff\"", "\"image/png\""))
             .unwrap_err();
         assert_eq!(e.key, "mime_type", "{e}");
+        let s = include_str!("../profiles/tiff-f-s.toml").replace("\"tiff-f-s\"", "\"s\"");
+        for (from, to, key) in [
+            ("fill_order = 2", "fill_order = 1", "fill_order"),
+            ("\"image/tiff\"", "\"image/tiff-fx\"", "mime_type"),
+            ("t4_options = 4", "t4_options = 5", "t4_options"),
+        ] {
+            let e = p.add("x/s.toml", "s.toml", &s.replace(from, to)).unwrap_err();
+            assert_eq!(e.key, key, "Profile S: {to} => {e}");
+        }
         let e = p.add("x/f.toml", "f.toml", &fax.replace("\"II\"", "\"MM\"")).unwrap_err();
         assert_eq!(e.key, "byte_order", "the writer emits II");
         let e = p

@@ -162,6 +162,7 @@ fn inward(mail_from: &str, delivery_report: bool) -> Inward {
         recipients: vec!["+4917012345/TYPE=PLMN".into()],
         mail_from: mail_from.into(),
         delivery_report,
+        reports: true,
         max_message_bytes: 300 * 1024,
     }
 }

@@ -9,7 +9,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use mm3gw::config::{CONTENT_CLASSES, FaxProfile, Profile, Profiles, VoiceProfile};
+use mm3gw::config::{CONTENT_CLASSES, Profiles};
 use mm3gw::fax::Page;
 use mm3gw::interwork::to_fax::{self, TextMode};
 use mm3gw::interwork::{Converted, Limits, to_voice};
@@ -103,24 +103,6 @@ fn every_type_mm() -> (Mm4, Vec<(String, String)>) {
     (mm::parse(raw.as_bytes(), &mm::Limits::default()).unwrap().mm, parts)
 }
 
-fn profile(name: &str) -> Profile {
-    Profiles::embedded().unwrap().get(name).unwrap().clone()
-}
-
-fn fax_profile() -> FaxProfile {
-    match profile("tiff-f-s") {
-        Profile::Fax(f) => f,
-        _ => unreachable!(),
-    }
-}
-
-fn voice_profile(name: &str) -> VoiceProfile {
-    match profile(name) {
-        Profile::Voice(v) => v,
-        _ => unreachable!(),
-    }
-}
-
 fn pages(tiff: &[u8]) -> Vec<Page> {
     mm3gw::fax::tiff_read::read(tiff, &Default::default())
         .unwrap()
@@ -151,7 +133,7 @@ fn omitted<'a>(c: &'a Converted, name: &str) -> Option<&'a str> {
 
 fn to_fax(mm: &Mm4, mode: TextMode) -> Converted {
     let out = common::interwork::fax_outward(NOW, mode);
-    to_fax::mm_to_fax(mm, &fax_profile(), &out).unwrap()
+    to_fax::mm_to_fax(mm, &common::interwork::fax_profile("tiff-f-s"), &out).unwrap()
 }
 
 #[test]
@@ -213,7 +195,8 @@ fn to_voice(mm: &Mm4, profile: &str) -> Converted {
         recipients: vec!["+12125550100@vm.test".into()],
         mdn_to: None,
     };
-    to_voice::mm_to_voice(mm, &voice_profile(profile), &out, &Limits::default()).unwrap()
+    to_voice::mm_to_voice(mm, &common::interwork::voice_profile(profile), &out, &Limits::default())
+        .unwrap()
 }
 
 #[test]

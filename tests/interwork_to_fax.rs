@@ -4,13 +4,13 @@
 //! MM keeps the page count, the text and the subject.
 mod common;
 
-use common::interwork::{fax_outward, forward_req, inward, leaf, pages_of};
+use common::interwork::{fax_outward, fax_profile, forward_req, inward, leaf, pages_of};
 
 use std::io::Cursor;
 use std::path::PathBuf;
 use std::process::Command;
 
-use mm3gw::config::{ContentClass, FaxProfile, Profile, Profiles};
+use mm3gw::config::{ContentClass, FaxProfile, Profiles};
 use mm3gw::fax::{Coding, FillOrder};
 use mm3gw::interwork::to_fax::{self, TextMode};
 use mm3gw::interwork::{Error, Limits, from_fax};
@@ -26,17 +26,6 @@ fn scratch(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("mm3gw-interwork-tofax-{}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     d.join(name)
-}
-
-fn fax_profile() -> FaxProfile {
-    named_fax_profile("tiff-f-s")
-}
-
-fn named_fax_profile(name: &str) -> FaxProfile {
-    match Profiles::embedded().unwrap().get(name) {
-        Some(Profile::Fax(f)) => f.clone(),
-        _ => panic!("no {name}"),
-    }
 }
 
 fn class(name: &str) -> ContentClass {
@@ -74,7 +63,8 @@ fn mm_to_fax_renders_cover_and_images_and_names_the_audio() {
             ),
         ],
     );
-    let c = to_fax::mm_to_fax(&mm, &fax_profile(), &fax_outward(NOW, TextMode::Cover)).unwrap();
+    let c = to_fax::mm_to_fax(&mm, &fax_profile("tiff-f-s"), &fax_outward(NOW, TextMode::Cover))
+        .unwrap();
     assert_eq!(c.omissions.len(), 1, "{:?}", c.omissions);
     assert_eq!(c.omissions[0].media_type, "audio/amr");
     assert_eq!(c.omissions[0].part, "note.amr");
@@ -131,7 +121,8 @@ fn text_part_mode_and_nothing_to_fax() {
         "X-Mms-Message-Class: Advertisement\r\n",
         vec![Part::text("only words"), leaf("image/jpeg", "a.jpg", jpeg(200, 200))],
     );
-    let c = to_fax::mm_to_fax(&mm, &fax_profile(), &fax_outward(NOW, TextMode::Part)).unwrap();
+    let c = to_fax::mm_to_fax(&mm, &fax_profile("tiff-f-s"), &fax_outward(NOW, TextMode::Part))
+        .unwrap();
     let head = String::from_utf8_lossy(&c.bytes).into_owned();
     assert_eq!(header(&head, "Precedence"), Some("bulk"), "class Advertisement");
     assert_eq!(header(&head, "Importance"), None, "no priority, no Importance");
@@ -147,7 +138,7 @@ fn text_part_mode_and_nothing_to_fax() {
         vec![leaf("audio/amr", "a.amr", amr::encode(&[0; 160], amr::Mode::MR122, false).unwrap())],
     );
     assert!(matches!(
-        to_fax::mm_to_fax(&mm, &fax_profile(), &fax_outward(NOW, TextMode::Cover)),
+        to_fax::mm_to_fax(&mm, &fax_profile("tiff-f-s"), &fax_outward(NOW, TextMode::Cover)),
         Err(Error::NothingToCarry(_))
     ));
 }
@@ -163,7 +154,8 @@ fn mm_to_fax_to_mm_keeps_pages_text_and_subject() {
             leaf("image/jpeg", "b.jpg", jpeg(200, 300)),
         ],
     );
-    let c = to_fax::mm_to_fax(&mm, &fax_profile(), &fax_outward(NOW, TextMode::Both)).unwrap();
+    let c = to_fax::mm_to_fax(&mm, &fax_profile("tiff-f-s"), &fax_outward(NOW, TextMode::Both))
+        .unwrap();
     let parsed = t37::parse(&c.bytes, &Default::default()).unwrap();
     let fax_pages =
         mm3gw::fax::tiff_read::read(&parsed.documents[0].tiff, &Default::default()).unwrap().len();
@@ -228,8 +220,8 @@ fn the_route_profile_chooses_the_coding_and_fill_order() {
         let t = mm3gw::fax::tiff_read::Tiff::parse(tiff, &Default::default()).unwrap();
         (0..t.ifds.len()).map(|i| t.page_info(i).unwrap()).collect::<Vec<_>>()
     };
-    let s = tiff_of(&fax_profile());
-    let f_profile = named_fax_profile("tiff-f-f");
+    let s = tiff_of(&fax_profile("tiff-f-s"));
+    let f_profile = fax_profile("tiff-f-f");
     let f = tiff_of(&f_profile);
     for i in infos(&s) {
         assert_eq!((i.coding, i.fill_order, i.t4_options), (Coding::Mh, FillOrder::Lsb, 4));
@@ -243,12 +235,14 @@ fn the_route_profile_chooses_the_coding_and_fill_order() {
     for i in infos(&r) {
         assert_eq!((i.coding, i.fill_order, i.t4_options), (Coding::Mr, FillOrder::Msb, 5));
     }
-    // The profile's media type names the part (RFC 3302's image/tiff-fx when asked for).
-    let fx = FaxProfile { mime_type: "image/tiff-fx".into(), ..named_fax_profile("tiff-f-f") };
+    // The profile's media type names the part (RFC 3950's image/tiff-fx when asked for), and
+    // application=faxbw, an image/tiff parameter, is not sent with it.
+    let fx = FaxProfile { mime_type: "image/tiff-fx".into(), ..fax_profile("tiff-f-f") };
     let c = to_fax::mm_to_fax(&mm, &fx, &fax_outward(NOW, TextMode::Cover)).unwrap();
     let text = String::from_utf8_lossy(&c.bytes);
     assert!(text.contains("Content-Type: image/tiff-fx"), "{text}");
     assert!(!text.contains("Content-Type: image/tiff;"), "{text}");
+    assert!(!text.contains("application=faxbw"), "{text}");
     // The same pixels whatever the coding.
     let pixels = |t: &[u8]| -> Vec<_> {
         let pages = mm3gw::fax::tiff_read::read(t, &Default::default()).unwrap();

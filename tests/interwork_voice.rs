@@ -4,12 +4,12 @@
 //! table says, and MM → VPIM → MM keeps the audio duration and the originator.
 mod common;
 
-use common::interwork::{forward_req, inward, leaf};
+use common::interwork::{forward_req, inward, leaf, voice_profile};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use mm3gw::config::{Profile, Profiles, VoiceProfile};
+use mm3gw::config::{Profiles, VoiceProfile};
 use mm3gw::interwork::from_voice;
 use mm3gw::interwork::to_voice::{self, Outward};
 use mm3gw::interwork::{Error, Limits};
@@ -50,13 +50,6 @@ fn jpeg(w: u32, h: u32) -> Vec<u8> {
 
 fn wav_clip(ms: u32, rate: u32) -> Vec<u8> {
     wav::write_pcm16(&tone(ms, rate), rate, 1).unwrap()
-}
-
-fn profile(name: &str) -> VoiceProfile {
-    match Profiles::embedded().unwrap().get(name) {
-        Some(Profile::Voice(v)) => v.clone(),
-        _ => panic!("no voice profile {name}"),
-    }
 }
 
 fn outward() -> Outward {
@@ -136,8 +129,8 @@ fn mm_to_vpim_joins_every_voice_part_and_lists_the_rest() {
             leaf("video/3gpp", "v.3gp", vec![0; 16]),
         ],
     );
-    let c =
-        to_voice::mm_to_voice(&mm, &profile("vpim-v2"), &outward(), &Limits::default()).unwrap();
+    let c = to_voice::mm_to_voice(&mm, &voice_profile("vpim-v2"), &outward(), &Limits::default())
+        .unwrap();
     let text = String::from_utf8_lossy(&c.bytes).into_owned();
     // The profile takes fax parts: text and image become one TIFF-F document; video is omitted.
     let omitted: Vec<&str> = c.omissions.iter().map(|o| o.media_type.as_str()).collect();
@@ -186,7 +179,8 @@ fn mm_to_ivm_is_mulaw_in_multipart_mixed() {
         "X-Mms-Priority: Low\r\nX-Mms-Message-Class: Auto\r\n",
         vec![leaf("audio/amr", "a.amr", amr_clip(1000)), Part::text("hello")],
     );
-    let c = to_voice::mm_to_voice(&mm, &profile("ivm"), &outward(), &Limits::default()).unwrap();
+    let c =
+        to_voice::mm_to_voice(&mm, &voice_profile("ivm"), &outward(), &Limits::default()).unwrap();
     let text = String::from_utf8_lossy(&c.bytes).into_owned();
     assert!(text.contains("Content-Type: multipart/mixed"));
     // The IVM profile takes no fax parts: the text is listed, not sent.
@@ -197,7 +191,7 @@ fn mm_to_ivm_is_mulaw_in_multipart_mixed() {
     assert_eq!(header(&text, "Disposition-Notification-To"), None, "no read reply asked");
     assert!(text.contains("Content-Type: audio/basic"), "RFC 4239 §7's default");
     // An IVM profile naming 32kadpcm (peers known to play it) gets it, still multipart/mixed.
-    let adpcm = VoiceProfile { audio: "audio/32kadpcm".into(), ..profile("ivm") };
+    let adpcm = VoiceProfile { audio: "audio/32kadpcm".into(), ..voice_profile("ivm") };
     let c32 = to_voice::mm_to_voice(&mm, &adpcm, &outward(), &Limits::default()).unwrap();
     let t32 = String::from_utf8_lossy(&c32.bytes).into_owned();
     assert!(t32.contains("Content-Type: multipart/mixed"), "{t32}");
@@ -218,11 +212,11 @@ fn normal_priority_sends_no_importance_and_no_audio_is_refused() {
         "X-Mms-Priority: Normal\r\n",
         vec![leaf("audio/amr", "a.amr", amr_clip(200))],
     );
-    let c =
-        to_voice::mm_to_voice(&mm, &profile("vpim-v2"), &outward(), &Limits::default()).unwrap();
+    let c = to_voice::mm_to_voice(&mm, &voice_profile("vpim-v2"), &outward(), &Limits::default())
+        .unwrap();
     assert_eq!(header(&String::from_utf8_lossy(&c.bytes), "Importance"), None);
     let mm = forward_req(TO, "", vec![Part::text("only text")]);
-    let e = to_voice::mm_to_voice(&mm, &profile("vpim-v2"), &outward(), &Limits::default())
+    let e = to_voice::mm_to_voice(&mm, &voice_profile("vpim-v2"), &outward(), &Limits::default())
         .unwrap_err();
     assert!(matches!(e, Error::NothingToCarry(_)), "{e}");
     // Undecodable audio is listed, not dropped silently.
@@ -234,8 +228,8 @@ fn normal_priority_sends_no_importance_and_no_audio_is_refused() {
             leaf("audio/amr", "bad.amr", b"#!AMR\n".to_vec()),
         ],
     );
-    let c =
-        to_voice::mm_to_voice(&mm, &profile("vpim-v2"), &outward(), &Limits::default()).unwrap();
+    let c = to_voice::mm_to_voice(&mm, &voice_profile("vpim-v2"), &outward(), &Limits::default())
+        .unwrap();
     assert_eq!(c.omissions.len(), 1, "{:?}", c.omissions);
     assert_eq!(c.omissions[0].part, "bad.amr");
 }
@@ -379,8 +373,8 @@ fn mm_to_vpim_to_mm_keeps_duration_and_originator() {
             leaf("audio/amr", "b.amr", amr_clip(1000)),
         ],
     );
-    let v =
-        to_voice::mm_to_voice(&mm, &profile("vpim-v2"), &outward(), &Limits::default()).unwrap();
+    let v = to_voice::mm_to_voice(&mm, &voice_profile("vpim-v2"), &outward(), &Limits::default())
+        .unwrap();
     let back = from_voice::voice_to_mm(
         &v.bytes,
         &inward(NOW, "+4917012345@mm3gw.test", true),

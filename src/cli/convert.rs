@@ -213,6 +213,7 @@ fn to_mm(raw: &[u8], config: &Config, now: i64, id: &str) -> Result<Converted, S
             None => common.from.as_ref().map_or("sender".into(), |m| m.address.clone()),
         },
         delivery_report: false,
+        reports: true,
         max_message_bytes: config.mmsc.max_message_bytes,
     };
     let class = config

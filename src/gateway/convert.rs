@@ -236,6 +236,7 @@ fn inward(sm: &SpooledMessage<'_>) -> interwork::Inward {
         recipients: sm.recipients.iter().map(|r| mms_recipient(r)).collect(),
         mail_from: sm.entry.envelope.mail_from.clone(),
         delivery_report: notify_success,
+        reports: sm.mm_id.is_some(),
         max_message_bytes: sm.config.mmsc.max_message_bytes,
     }
 }

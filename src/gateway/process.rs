@@ -337,12 +337,10 @@ fn convert_to_route(
         originator_system: reply_to.clone(),
         recipient: rcpt.to_owned(),
     };
-    let mut message_ids: Vec<(String, String)> = Vec::new();
-    for r in rcpts {
-        match ctx.keys.message_id(&token(r)) {
-            Some(id) => message_ids.push((r.clone(), id)),
-            None => plan.events.push(no_token(&route.name)),
-        }
+    let message_ids: Vec<(String, String)> =
+        rcpts.iter().filter_map(|r| Some((r.clone(), ctx.keys.message_id(&token(r))?))).collect();
+    if message_ids.len() < rcpts.len() {
+        plan.events.push(no_token(&route.name));
     }
     let sm = SpooledMessage {
         entry,
@@ -364,7 +362,9 @@ fn convert_to_route(
                     out.envelope.rcpt_to.first().map(|r| r.address.clone()).unwrap_or_default();
                 // The gateway owns the return path: DSNs must come back here to be correlated.
                 out.envelope.mail_from = bounce.clone();
-                if wants_dr {
+                // A copy without a token asks for no DSN: it could not be correlated.
+                let tokened = message_ids.iter().any(|(r, _)| *r == first);
+                if wants_dr && tokened {
                     // RFC 3461 request so DSNs come back with the token (RET=HDRS brings the
                     // Message-ID; the ENVID is its digest).
                     out.envelope.envid.get_or_insert_with(|| ctx.keys.envid(&token(&first)));
@@ -476,8 +476,19 @@ fn convert_to_mmsc(entry: &Entry, body: &[u8], ctx: &Ctx<'_>, rcpts: &[String], 
         .ok()
         .and_then(|m| crate::mail::Common::read(&m).disposition_notification_to)
         .map(|m| m.address)
-        .filter(|a| a.len() <= 254)
-        .filter(|a| crate::interwork::read_report_allowed(a, &entry.envelope.mail_from));
+        .filter(|a| {
+            let allowed = crate::interwork::read_report_allowed(a, &entry.envelope.mail_from);
+            if !allowed {
+                plan.events.push(Event::Omitted {
+                    target: "mmsc".into(),
+                    what: format!(
+                        "read reply: Disposition-Notification-To {a} is not the return path \
+                         (RFC 3798 §2.1: no automatic MDN to another address)"
+                    ),
+                });
+            }
+            allowed
+        });
     let message_id = header_value(body, "message-id").filter(|m| m.len() <= 250);
     let token = Token {
         flags: Flags {
@@ -966,7 +977,8 @@ fn returning_report(body: &[u8], ctx: &Ctx<'_>, stamps: &mut Stamps<'_>, plan: &
         .or_else(|| ctx.keys.find_in(&text))
         .or_else(by_envid);
     let token = match token {
-        None => {
+        // An ENVID we gave names a message that left without a token.
+        None | Some(Err(TokenError::NotAToken)) => {
             plan.events.push(Event::Uncorrelatable);
             return;
         }

@@ -84,8 +84,9 @@ pub enum TokenError {
 
 const PREFIX: &str = "m3.";
 /// The longest token Message-ID: one 998-octet header line (RFC 5322 §2.1.1) after
-/// `X-Mms-Message-ID: `, the longer of the two fields that carry it. A msg-id cannot be folded.
-pub const MAX_ID_LEN: usize = 998 - "X-Mms-Message-ID: ".len();
+/// `Original-Message-ID: `, the longest field that carries it back (an MDN, RFC 3798 §3.2.5;
+/// `X-Mms-Message-ID: ` and `Message-ID: ` are shorter). A msg-id cannot be folded.
+pub const MAX_ID_LEN: usize = 998 - "Original-Message-ID: ".len();
 const MAC_LEN: usize = 16;
 
 /// The signing keys: the current one first, then the previous one (rotation).
@@ -221,6 +222,7 @@ mod tests {
         let long = Token { mm_id: "x".repeat(700), ..token() };
         assert_eq!(k.message_id(&long), None);
         let fits = Token { mm_id: "x".repeat(500), ..token() };
+        assert_eq!(MAX_ID_LEN, 977);
         assert!(k.message_id(&fits).is_some_and(|m| m.len() <= MAX_ID_LEN));
         let envid = k.envid(&token());
         assert_eq!(envid.len(), 23);

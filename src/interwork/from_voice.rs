@@ -190,10 +190,10 @@ pub fn voice_to_mm_in_class(
         subject: c.subject.clone(),
         date: c.date,
         priority: c.importance.and_then(Importance::to_priority),
-        read_reply: c
-            .disposition_notification_to
-            .as_ref()
-            .is_some_and(|m| super::read_report_allowed(&m.address, &inw.mail_from)),
+        read_reply: inw.reports
+            && c.disposition_notification_to
+                .as_ref()
+                .is_some_and(|m| super::read_report_allowed(&m.address, &inw.mail_from)),
     };
     super::assemble(parts, head, inw, omissions)
 }

@@ -153,7 +153,8 @@ pub fn return_path(mm: &Mm4, gateway_domain: &str, system_address: &str) -> Stri
 
 /// The head of the mail an MM becomes: its originator, date (else `now`), subject and
 /// importance, the `Received:` trace that says it came through MMS (RFC 4356 §2.1.3, with the
-/// MM's id when it is a plain token), and `Precedence: bulk` for classes Auto and Advertisement.
+/// MM's id when it makes an RFC 5321 §4.4 `ID`), and `Precedence: bulk` for classes Auto and
+/// Advertisement.
 pub(crate) fn outward_head(
     mm: &Mm4,
     from_address: &str,
@@ -171,11 +172,10 @@ pub(crate) fn outward_head(
         .as_deref()
         .and_then(|s| s.rsplit_once('@').map(|(_, h)| h.trim_end_matches('>').to_owned()))
         .unwrap_or_else(|| "mmsc".to_owned());
-    let mm_id = e.message_id.as_ref().map(|i| i.key().to_owned());
     head.received = Some(Received {
         from: origin_host,
         by: gateway_domain.to_owned(),
-        id: mm_id.filter(|id| id.bytes().all(|b| b.is_ascii_graphic())),
+        id: e.message_id.as_ref().and_then(|i| trace_id(i.key())),
         date: now,
     });
     if let Some(c) = e.message_class.as_ref().map(|c| c.as_str())
@@ -184,6 +184,19 @@ pub(crate) fn outward_head(
         head.extra.push(("Precedence".into(), "bulk".into()));
     }
     head
+}
+
+/// An MM id as the `id` of a `Received:` trace (RFC 5321 §4.4: `Atom / msg-id`): `<key>` when
+/// it is `dot-atom@dot-atom`, the key itself when it is an atom, else none.
+fn trace_id(key: &str) -> Option<String> {
+    let atext = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b);
+    let dot_atom =
+        |s: &str| !s.is_empty() && s.split('.').all(|a| !a.is_empty() && a.bytes().all(atext));
+    match key.split_once('@') {
+        Some((l, d)) if dot_atom(l) && dot_atom(d) => Some(format!("<{key}>")),
+        None if !key.is_empty() && key.bytes().all(atext) => Some(key.to_owned()),
+        _ => None,
+    }
 }
 
 /// An MM `From` with a display name: quoted when plain ASCII, RFC 2047 encoded words when not
@@ -217,6 +230,9 @@ pub struct Inward {
     pub mail_from: String,
     /// The sender asked for `NOTIFY=SUCCESS`: the MM asks for a delivery report.
     pub delivery_report: bool,
+    /// Reports about the MM can be correlated (its id is a report token). Without, it asks for
+    /// neither a delivery report nor a read reply: the answers could only be refused.
+    pub reports: bool,
     /// Largest MM built (the MMSC content class's size).
     pub max_message_bytes: u64,
 }
@@ -224,10 +240,12 @@ pub struct Inward {
 /// Whether an MM built from a mail may ask for a read report that becomes an MDN to `dnt`. The
 /// gateway turns the MMSC's read report into the MDN without asking anyone about its address,
 /// so RFC 3798 §2.1 applies: no automatic MDN to a Disposition-Notification-To other than the
-/// return path (a mail with a third party's address there asks for no read report).
+/// return path (a mail with a third party's address there asks for no read report). Addresses
+/// compare without regard to case (local parts too, as deployed mail systems treat them), and
+/// one longer than an SMTP path allows (RFC 5321 §4.5.3.1) asks for nothing.
 pub fn read_report_allowed(dnt: &str, return_path: &str) -> bool {
     let path = return_path.trim().trim_start_matches('<').trim_end_matches('>');
-    !dnt.is_empty() && dnt.eq_ignore_ascii_case(path)
+    !dnt.is_empty() && dnt.len() <= 254 && dnt.eq_ignore_ascii_case(path)
 }
 
 fn address_field(raw: String) -> AddressField {
@@ -297,7 +315,7 @@ fn assemble(
             MessageClass::Personal
         }),
         priority: head.priority,
-        delivery_report: Some(inw.delivery_report),
+        delivery_report: Some(inw.delivery_report && inw.reports),
         read_reply: Some(head.read_reply),
         ack_request: Some(false),
         originator_system: Some(inw.system_address.clone()),
@@ -326,4 +344,18 @@ fn assemble(
     }
 
     Ok(Converted { envelope, bytes, omissions })
+}
+
+#[cfg(test)]
+mod trace_tests {
+    use super::trace_id;
+
+    #[test]
+    fn received_ids_are_atoms_or_msg_ids() {
+        assert_eq!(trace_id("M-0001@mms.example.net").as_deref(), Some("<M-0001@mms.example.net>"));
+        assert_eq!(trace_id("abc123").as_deref(), Some("abc123"));
+        for bad in ["", "a;b", "a(b", "\"q\"@x", "a@", "a b@x", "a..b@x"] {
+            assert_eq!(trace_id(bad), None, "{bad}");
+        }
+    }
 }

@@ -1,8 +1,8 @@
 //! MM → T.37 fax mail, simple mode (spec/t37-fax.md, spec/mms.md §8).
 //!
-//! Images become TIFF-F pages (coded as the route profile says) through `render`; text parts and the MM's subject,
-//! originator and date go on a rendered cover page, as a `text/plain` part, or both (receivers
-//! must accept text/plain, but many offramps print only the TIFF). Audio and video cannot be
+//! Images become TIFF-F pages through `render`, coded as the route profile says; text parts and
+//! the MM's subject, originator and date go on a rendered cover page, as a `text/plain` part, or
+//! both (receivers must accept text/plain, but many offramps print only the TIFF). Audio and video cannot be
 //! faxed: they are named on the cover (or in the text part) and in the omissions, so the
 //! recipient sees what was left out.
 use crate::config::{FaxProfile, FaxText};
@@ -134,18 +134,16 @@ pub fn mm_to_fax(mm: &Mm4, profile: &FaxProfile, out: &FaxOutward) -> Result<Con
         .map_err(|e| Error::Mail(format!("TIFF-F: {e}")))?;
     let head =
         super::outward_head(mm, &from_address, &out.message_id, &out.gateway_domain, out.now);
+    let tiff_fx = profile.mime_type == "image/tiff-fx";
     let fax_mail = FaxMail {
         head,
         mail_from: super::return_path(mm, &out.gateway_domain, &out.system_address),
         recipients: out.recipients.clone(),
         text: (text_mode != TextMode::Cover).then_some(body),
         documents: vec![Document { tiff, filename: None }],
-        media_type: if profile.mime_type == "image/tiff-fx" {
-            FaxMediaType::TiffFx
-        } else {
-            FaxMediaType::Tiff
-        },
-        application_faxbw: profile.application.is_some(),
+        media_type: if tiff_fx { FaxMediaType::TiffFx } else { FaxMediaType::Tiff },
+        // `application=faxbw` is an image/tiff parameter (RFC 3302 §5.2).
+        application_faxbw: profile.application.is_some() && !tiff_fx,
         // Fax has no read concept (spec/mms.md §8); the gateway adds the DSN request.
         requests: Requests::default(),
     };

@@ -118,10 +118,15 @@ fn date_text(d: &DateField) -> Option<String> {
     Some(if is_plain_date(&d.raw) { d.raw.clone() } else { super::build::rfc5322_date(unix) })
 }
 
-/// `[Day,] D Mon YYYY HH:MM[:SS] ±HHMM|zone [(comment)]`, nothing else.
+/// `[Day,] D Mon YYYY HH:MM[:SS] ±HHMM|zone [(comment)]` in ASCII with spaces and tabs between,
+/// nothing else. (The weekday is checked as a name, not against the date: both read the same.)
 fn is_plain_date(s: &str) -> bool {
+    const DAYS: [&str; 7] = ["Mon,", "Tue,", "Wed,", "Thu,", "Fri,", "Sat,", "Sun,"];
     const MONTHS: [&str; 12] =
         ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    if !s.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)) {
+        return false;
+    }
     const ZONES: [&str; 10] = ["UT", "GMT", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT"];
     let digits = |t: &str, n: std::ops::RangeInclusive<usize>| {
         n.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
@@ -135,8 +140,8 @@ fn is_plain_date(s: &str) -> bool {
     {
         return false;
     }
-    let mut t: Vec<&str> = s.split_whitespace().collect();
-    if t.first().is_some_and(|d| d.len() == 4 && d.ends_with(',')) {
+    let mut t: Vec<&str> = s.split([' ', '\t']).filter(|w| !w.is_empty()).collect();
+    if t.first().is_some_and(|d| DAYS.contains(d)) {
         t.remove(0);
     }
     let [day, month, year, time, zone] = t[..] else { return false };
@@ -176,6 +181,8 @@ mod tests {
             "Mon, 01 Jan 24 10:00:00 +0000",
             "Mon, 01 Jan 2024 10:00:00 +0000 junk",
             "Mon, 01 Jan 2024 10:00:00 +0000 (open",
+            "1:2, 01 Jan 2024 10:00:00 +0000",
+            "Mon, 01\u{a0}Jan 2024 10:00:00 +0000",
         ] {
             assert!(!is_plain_date(odd), "{odd}");
         }

@@ -48,7 +48,7 @@ pub fn preview_message(raw: &[u8]) -> Result<Vec<u8>, PreviewError> {
     compose(&tiles)
 }
 
-/// The tiles of a message: at most [`MAX_TILES`], then one card naming what was left out.
+/// The tiles of a message: at most [`MAX_TILES`], then cards naming what was left out.
 fn message_tiles(raw: &[u8]) -> Result<Vec<Grey>, PreviewError> {
     let mime = crate::mm::parse_mime(raw, &crate::mm::Limits::default())
         .map_err(|e| PreviewError::Message(e.to_string()))?;
@@ -88,7 +88,8 @@ fn message_tiles(raw: &[u8]) -> Result<Vec<Grey>, PreviewError> {
                     tiles.extend(pages.iter().take(room).map(|p| page_tile(&p.page)));
                     if pages.len() > room {
                         let more = pages.len() - room;
-                        tiles.extend(card(&about(&format!("… {more} more pages"))));
+                        let s = if more == 1 { "" } else { "s" };
+                        tiles.extend(card(&about(&format!("… {more} more page{s}"))));
                         if i + 1 < leaves.len() {
                             tiles.extend(card(&format!("… {} more parts", leaves.len() - i - 1)));
                         }

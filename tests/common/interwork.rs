@@ -1,5 +1,6 @@
 //! Builders shared by the interworking tests: MM4 requests made from parts, the gateway's
 //! decisions for a conversion into MMS, and what an MM shows of fax pages.
+use mm3gw::config::{FaxProfile, Profile, Profiles, VoiceProfile};
 use mm3gw::interwork::Inward;
 use mm3gw::interwork::to_fax::{FaxOutward, TextMode};
 use mm3gw::mm::address::FaxAddress;
@@ -45,6 +46,7 @@ pub fn inward(now: i64, mail_from: &str, delivery_report: bool) -> Inward {
         recipients: vec!["+4917012345/TYPE=PLMN".into()],
         mail_from: mail_from.into(),
         delivery_report,
+        reports: true,
         max_message_bytes: 300 * 1024,
     }
 }
@@ -74,4 +76,20 @@ pub fn pages_of(mm: &Mm4) -> usize {
     pages.sort();
     pages.dedup();
     pages.len()
+}
+
+/// An embedded fax route profile.
+pub fn fax_profile(name: &str) -> FaxProfile {
+    match Profiles::embedded().unwrap().get(name) {
+        Some(Profile::Fax(f)) => f.clone(),
+        _ => panic!("no fax profile {name}"),
+    }
+}
+
+/// An embedded voice route profile.
+pub fn voice_profile(name: &str) -> VoiceProfile {
+    match Profiles::embedded().unwrap().get(name) {
+        Some(Profile::Voice(v)) => v.clone(),
+        _ => panic!("no voice profile {name}"),
+    }
 }

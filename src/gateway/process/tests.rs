@@ -422,6 +422,13 @@ fn a_read_report_about_an_mm_built_from_fax_becomes_an_mdn_to_disposition_notifi
     let mm_id = header_value(&plan.messages[0].body, "x-mms-message-id").unwrap();
     let token = keys.verify(&mm_id).unwrap();
     assert!(!token.flags.read_reply && token.originator_system.is_empty());
+    assert!(
+        plan.events
+            .iter()
+            .any(|e| matches!(e, Event::Omitted { what, .. } if what.starts_with("read reply"))),
+        "the dropped read reply is said: {:?}",
+        plan.events
+    );
 
     // Without Disposition-Notification-To: no MDN, still RES Ok.
     let fax_no_mdn =
@@ -533,6 +540,9 @@ fn ids_too_long_for_a_token_leave_without_one_and_say_so() {
     let t = text(fax);
     let mid = t.lines().find_map(|l| l.strip_prefix("Message-ID: ")).unwrap();
     assert!(!mid.contains("m3.") && mid.len() < 100, "a local id: {mid}");
+    // The MM asked for a delivery report, but a copy without a token asks for no DSN.
+    assert!(fax.envelope.envid.is_none() && fax.envelope.ret.is_none(), "{:?}", fax.envelope);
+    assert!(fax.envelope.rcpt_to.iter().all(|r| r.notify.is_none()), "{:?}", fax.envelope);
     assert!(t.lines().all(|l| l.len() <= 998));
     assert!(
         plan.events
@@ -541,4 +551,9 @@ fn ids_too_long_for_a_token_leave_without_one_and_say_so() {
         "{:?}",
         plan.events
     );
+    let no_token = plan
+        .events
+        .iter()
+        .filter(|e| matches!(e, Event::Omitted { what, .. } if what.starts_with("report token")));
+    assert_eq!(no_token.count(), 1, "once per route");
 }

@@ -42,7 +42,14 @@ fn part(
         (Body::Multipart(e), Body::Multipart(a))
             if exp.content_type.mime == "multipart/related" =>
         {
-            children(e, &related_order(e, a), path, prefix, depth, out)
+            children(
+                &root_first(exp, e),
+                &related_order(&root_first(exp, e), &root_first(act, a)),
+                path,
+                prefix,
+                depth,
+                out,
+            )
         }
         (Body::Multipart(e), Body::Multipart(a)) => children(e, a, path, prefix, depth, out),
         (Body::Multipart(_), _) | (_, Body::Multipart(_)) => {
@@ -151,7 +158,26 @@ fn children(
     }
 }
 
-/// The actual parts of a `multipart/related` in the expected order. Only the root's place
+/// A `multipart/related`'s parts with its root first: the part `start` names (RFC 2387 §3.2),
+/// else the first.
+fn root_first(related: &Part, parts: &[Part]) -> Vec<Part> {
+    let start = related.content_type.params.iter().find(|(n, _)| n.eq_ignore_ascii_case("start"));
+    let root = start.and_then(|(_, id)| {
+        let id = id.trim().trim_start_matches('<').trim_end_matches('>');
+        parts.iter().position(|p| {
+            p.content_id.as_deref().map(|c| c.trim().trim_start_matches('<').trim_end_matches('>'))
+                == Some(id)
+        })
+    });
+    let mut v = parts.to_vec();
+    if let Some(i) = root {
+        let r = v.remove(i);
+        v.insert(0, r);
+    }
+    v
+}
+
+/// The actual parts of a `multipart/related` in the expected order, the root first. Only the root's place
 /// carries meaning there (RFC 2387 §3.2: the first part unless `start` names another); the
 /// others are found by reference, so they are matched by Content-ID, Content-Location or file
 /// name, and those with no match keep their order after the matched ones.
@@ -266,6 +292,14 @@ mod tests {
         assert!(out.is_empty(), "{out:?}");
         compare(&exp, &related(&[a, smil, b]), "", 0, &mut out);
         assert!(!out.is_empty(), "the root moved");
+        // A root named by `start` may stand anywhere.
+        let mut moved = related(&[a, smil, b]);
+        moved.content_type = moved.content_type.with_param("start", "<smil>");
+        let mut exp_start = exp.clone();
+        exp_start.content_type = exp_start.content_type.with_param("start", "<smil>");
+        let mut out = Vec::new();
+        compare(&exp_start, &moved, "", 0, &mut out);
+        assert!(out.is_empty(), "{out:?}");
         // Under multipart/mixed the order carries meaning.
         let mixed = |parts: &[(&str, &str, &str)]| {
             let mut p = related(parts);
