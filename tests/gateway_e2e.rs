@@ -231,12 +231,7 @@ async fn fax_mail_to_an_mms_user_goes_to_the_mmsc_and_its_res_is_matched() {
         .await
         .unwrap();
     let dsn_json =
-        wait_for(10, "the DSN to the onramp sender", || outbox(&dir.join("reports")).pop()).await;
-    let envelope = envelope_of(&dsn_json);
-    assert_eq!(
-        (envelope["mail_from"].as_str(), envelope["rcpt_to"][0].as_str()),
-        (Some(""), Some("FAX=+12125550100@onramp.test"))
-    );
+        next_report(&dir, "the DSN to the onramp sender", "FAX=+12125550100@onramp.test").await;
     let dsn_path = dsn_json.with_extension("eml");
     let dsn = std::fs::read_to_string(&dsn_path).unwrap();
     assert!(
@@ -290,6 +285,18 @@ async fn a_spool_that_cannot_be_written_answers_451_never_250() {
     .unwrap();
     gw.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The next report the gateway spooled into `reports/` (its envelope file), checked to go
+/// with `MAIL FROM:<>` to `rcpt`.
+async fn next_report(dir: &std::path::Path, what: &str, rcpt: &str) -> std::path::PathBuf {
+    let json = wait_for(15, what, || outbox(&dir.join("reports")).pop()).await;
+    let envelope = envelope_of(&json);
+    assert_eq!(
+        (envelope["mail_from"].as_str(), envelope["rcpt_to"][0].as_str()),
+        (Some(""), Some(rcpt))
+    );
+    json
 }
 
 /// A scratch folder with a certificate made by `make` (openssl) and an acceptor serving it;
@@ -655,12 +662,7 @@ async fn mmsc_read_report_becomes_an_mdn_and_a_refused_mm_a_dsn_to_the_fax_sende
     smtp.send_raw(&env(Some("system-user@mms.test"), "system-user@mm3gw.test"), rr.as_bytes())
         .await
         .unwrap();
-    let json = wait_for(10, "the MDN", || outbox(&dir.join("reports")).pop()).await;
-    let envelope = envelope_of(&json);
-    assert_eq!(
-        (envelope["mail_from"].as_str(), envelope["rcpt_to"][0].as_str()),
-        (Some(""), Some("FAX=+12125550100@onramp.test"))
-    );
+    let json = next_report(&dir, "the MDN", "FAX=+12125550100@onramp.test").await;
     let mdn = std::fs::read_to_string(json.with_extension("eml")).unwrap();
     for h in [
         "report-type=disposition-notification",
@@ -678,12 +680,7 @@ async fn mmsc_read_report_becomes_an_mdn_and_a_refused_mm_a_dsn_to_the_fax_sende
         Envelope::new(Some(onramp.parse().unwrap()), vec!["reject-me@mms.test".parse().unwrap()])
             .unwrap();
     smtp.send_raw(&refused, fax.as_bytes()).await.unwrap();
-    let json = wait_for(15, "the DSN", || outbox(&dir.join("reports")).pop()).await;
-    let envelope = envelope_of(&json);
-    assert_eq!(
-        (envelope["mail_from"].as_str(), envelope["rcpt_to"][0].as_str()),
-        (Some(""), Some(onramp))
-    );
+    let json = next_report(&dir, "the DSN", onramp).await;
     let dsn = std::fs::read_to_string(json.with_extension("eml")).unwrap();
     for h in [
         "report-type=delivery-status",
@@ -716,12 +713,7 @@ async fn a_deferred_mm_gives_the_fax_sender_one_delayed_dsn() {
     );
     let replies = raw_dialogue(gw.smtp[0], session.as_bytes(), 20).await;
     assert!(replies.contains("\r\n250 2.0.0"), "{replies}");
-    let json = wait_for(15, "the delayed DSN", || outbox(&dir.join("reports")).pop()).await;
-    let envelope = envelope_of(&json);
-    assert_eq!(
-        (envelope["mail_from"].as_str(), envelope["rcpt_to"][0].as_str()),
-        (Some(""), Some(onramp))
-    );
+    let json = next_report(&dir, "the delayed DSN", onramp).await;
     let dsn = std::fs::read_to_string(json.with_extension("eml")).unwrap();
     for h in [
         "report-type=delivery-status",

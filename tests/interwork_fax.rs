@@ -18,6 +18,11 @@ use mm3gw::mm::{self, Body, Priority};
 
 const NOW: i64 = 1_764_000_000;
 
+/// What the gateway decides for a fax mail from the onramp.
+fn onramp() -> mm3gw::interwork::Inward {
+    inward(NOW, "FAX=+12125550100@onramp.example", false)
+}
+
 fn class(name: &str) -> ContentClass {
     Profiles::embedded().unwrap().content_class(name).unwrap().clone()
 }
@@ -95,13 +100,7 @@ fn ffprobe_size(bytes: &[u8], tag: &str) -> Option<(u32, u32)> {
 fn three_page_fax_becomes_three_image_slides_and_a_text() {
     let raw = fax_mail(3, None, Some("Please sign page 2."));
     let cls = class("image-rich");
-    let c = from_fax::fax_to_mm(
-        &raw,
-        &cls,
-        &inward(NOW, "FAX=+12125550100@onramp.example", false),
-        &Limits::default(),
-    )
-    .unwrap();
+    let c = from_fax::fax_to_mm(&raw, &cls, &onramp(), &Limits::default()).unwrap();
     assert!(c.omissions.is_empty(), "{:?}", c.omissions);
     assert!(c.bytes.len() as u64 <= cls.max_message_bytes, "{} bytes", c.bytes.len());
     assert_eq!(c.envelope.rcpt_to, ["+4917012345/TYPE=PLMN@mms.mnc002.mcc262.gprs"]);
@@ -137,13 +136,7 @@ fn three_page_fax_becomes_three_image_slides_and_a_text() {
 #[test]
 fn subject_kept_and_mmr_from_libtiff_read() {
     let raw = fax_mail(1, Some("Vertrag \u{fc}berarbeitet"), None);
-    let c = from_fax::fax_to_mm(
-        &raw,
-        &class("image-rich"),
-        &inward(NOW, "FAX=+12125550100@onramp.example", false),
-        &Limits::default(),
-    )
-    .unwrap();
+    let c = from_fax::fax_to_mm(&raw, &class("image-rich"), &onramp(), &Limits::default()).unwrap();
     let mm = mm::parse(&c.bytes, &mm::Limits::default()).unwrap().mm;
     assert_eq!(mm.elements.subject.as_deref(), Some("Vertrag \u{fc}berarbeitet"));
     // The sample fax mail (3 pages, written by Python's email package).
@@ -152,13 +145,8 @@ fn subject_kept_and_mmr_from_libtiff_read() {
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap();
-    let c = from_fax::fax_to_mm(
-        &sample,
-        &class("image-rich"),
-        &inward(NOW, "FAX=+12125550100@onramp.example", false),
-        &Limits::default(),
-    )
-    .unwrap();
+    let c =
+        from_fax::fax_to_mm(&sample, &class("image-rich"), &onramp(), &Limits::default()).unwrap();
     let mm = mm::parse(&c.bytes, &mm::Limits::default()).unwrap().mm;
     let n = pages_of(&mm);
     let tiff = t37::parse(&sample, &Default::default()).unwrap().documents[0].tiff.clone();
@@ -181,7 +169,7 @@ fn subject_kept_and_mmr_from_libtiff_read() {
         let c = from_fax::fax_to_mm(
             raw.as_bytes(),
             &class("image-rich"),
-            &inward(NOW, "FAX=+12125550100@onramp.example", false),
+            &onramp(),
             &Limits::default(),
         )
         .unwrap();
@@ -205,34 +193,18 @@ fn base64_lines(b: &[u8]) -> String {
 fn not_fax_and_nothing_to_carry() {
     let plain = b"From: a@b\r\nSubject: hi\r\n\r\nhello\r\n";
     assert!(matches!(
-        from_fax::fax_to_mm(
-            plain,
-            &class("image-rich"),
-            &inward(NOW, "FAX=+12125550100@onramp.example", false),
-            &Limits::default()
-        ),
+        from_fax::fax_to_mm(plain, &class("image-rich"), &onramp(), &Limits::default()),
         Err(Error::WrongKind { .. })
     ));
     // A class with no still images: every page listed, the text still carried.
     let raw = fax_mail(2, None, Some("cover"));
-    let c = from_fax::fax_to_mm(
-        &raw,
-        &class("text"),
-        &inward(NOW, "FAX=+12125550100@onramp.example", false),
-        &Limits::default(),
-    )
-    .unwrap();
+    let c = from_fax::fax_to_mm(&raw, &class("text"), &onramp(), &Limits::default()).unwrap();
     assert_eq!(c.omissions.len(), 2, "{:?}", c.omissions);
     assert!(c.omissions.iter().all(|o| o.part.contains("page")));
     // No text either: nothing to carry.
     let raw = fax_mail(1, None, None);
     assert!(matches!(
-        from_fax::fax_to_mm(
-            &raw,
-            &class("text"),
-            &inward(NOW, "FAX=+12125550100@onramp.example", false),
-            &Limits::default()
-        ),
+        from_fax::fax_to_mm(&raw, &class("text"), &onramp(), &Limits::default()),
         Err(Error::NothingToCarry(_))
     ));
 }
