@@ -578,7 +578,11 @@ fn read_part(
                 }
             }
             "content-disposition" => {
-                if let Some(cd) = h.value.as_content_type() {
+                // Like a type, a disposition without its token is as good as none: written, it
+                // reads back as none.
+                if let Some(cd) = h.value.as_content_type()
+                    && !type_token(&cd.c_type).is_empty()
+                {
                     let mut d = ContentType::new(type_token(&cd.c_type));
                     for a in cd.attributes().unwrap_or_default() {
                         if a.name.eq_ignore_ascii_case("filename") {
