@@ -636,15 +636,7 @@ async fn mmsc_read_report_becomes_an_mdn_and_a_refused_mm_a_dsn_to_the_fax_sende
     use mm3gw::gateway::convert::Converters;
     let (dir, sink, gw) = gateway("e2e-back-to-fax", Converters::builtin()).await;
     let smtp = client(gw.smtp[0].port());
-    let fax = String::from_utf8(
-        std::fs::read(common::root().join("samples/mail/fax-swaks.eml")).unwrap(),
-    )
-    .unwrap()
-    .replacen(
-        "Subject:",
-        "Disposition-Notification-To: <FAX=+12125550100@onramp.test>\r\nSubject:",
-        1,
-    );
+    let fax = onramp_fax_asking_mdn();
     let onramp = "FAX=+12125550100@onramp.test";
     smtp.send_raw(&env(Some(onramp), "+4917012345@mms.test"), fax.as_bytes()).await.unwrap();
     let req = wait_for(10, "the MM4_forward.REQ", || sink.messages().into_iter().next()).await;

@@ -11,96 +11,64 @@ use mm3gw::config::Convert;
 use mm3gw::gateway::convert::{ConvertError, Converters, Direction, Outbound, SpooledMessage};
 use mm3gw::gateway::spool::{Envelope, Rcpt};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+/// `openssl ARGS` run in `dir`; whether it succeeded (`false` when openssl is missing).
+fn openssl(dir: &Path, args: &[&str]) -> bool {
+    std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A new P-256 key (`key`) and, for `subject`, a one-day self-signed certificate or, with
+/// `csr`, a signing request (`out`).
+fn new_key(dir: &Path, subject: &str, key: &str, out: &str, csr: bool) -> bool {
+    let kind: &[&str] = if csr { &[] } else { &["-x509", "-days", "1"] };
+    let common = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    let names = ["-subj", subject, "-keyout", key, "-out", out];
+    let args: Vec<&str> =
+        ["req"].iter().chain(kind).chain(&common).chain(&names).copied().collect();
+    openssl(dir, &args)
+}
 
 /// Makes a self-signed certificate and key (PEM) in `dir` with openssl; `false` when openssl is
 /// missing (the caller skips, or fails under CI through `require_tool`).
 pub fn self_signed(dir: &Path) -> bool {
-    let st = std::process::Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=mm3gw.test",
-        ])
-        .arg("-keyout")
-        .arg(dir.join("key.pem"))
-        .arg("-out")
-        .arg(dir.join("cert.pem"))
-        .output();
-    matches!(st, Ok(o) if o.status.success())
+    new_key(dir, "/CN=mm3gw.test", "key.pem", "cert.pem", false)
 }
-use tokio::net::TcpListener;
 
 /// Makes a private CA (`ca.pem`) and a server certificate it signed for `localhost`
 /// (`cert.pem`, `key.pem`) in `dir` with openssl; `false` when openssl fails.
 pub fn private_ca(dir: &Path) -> bool {
-    let run = |args: &[&str]| {
-        std::process::Command::new("openssl")
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
     std::fs::write(
         dir.join("leaf.ext"),
         "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n",
     )
     .is_ok()
-        && run(&[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=mm3gw test CA",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-        ])
-        && run(&[
-            "req",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-subj",
-            "/CN=localhost",
-            "-keyout",
-            "key.pem",
-            "-out",
-            "leaf.csr",
-        ])
-        && run(&[
-            "x509",
-            "-req",
-            "-in",
-            "leaf.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-days",
-            "1",
-            "-extfile",
-            "leaf.ext",
-            "-out",
-            "cert.pem",
-        ])
+        && new_key(dir, "/CN=mm3gw test CA", "ca.key", "ca.pem", false)
+        && new_key(dir, "/CN=localhost", "key.pem", "leaf.csr", true)
+        && openssl(
+            dir,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "leaf.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-days",
+                "1",
+                "-extfile",
+                "leaf.ext",
+                "-out",
+                "cert.pem",
+            ],
+        )
 }
 
 /// A sink speaking implicit TLS (SMTPS) from the first byte.
@@ -339,11 +307,16 @@ pub async fn wait_for<T>(secs: u64, what: &str, mut f: impl FnMut() -> Option<T>
 
 /// The `.json` files in a folder next hop.
 pub fn outbox(dir: &Path) -> Vec<PathBuf> {
+    files_with(dir, "json")
+}
+
+/// The files in `dir` with extension `ext`, sorted (none when `dir` does not exist yet).
+pub fn files_with(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|r| {
             r.flatten()
                 .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .filter(|p| p.extension().is_some_and(|x| x == ext))
                 .collect()
         })
         .unwrap_or_default();
@@ -354,6 +327,17 @@ pub fn outbox(dir: &Path) -> Vec<PathBuf> {
 pub fn sample(name: &str) -> Vec<u8> {
     std::fs::read(format!("{}/samples/inspect/{name}/input.eml", env!("CARGO_MANIFEST_DIR")))
         .unwrap()
+}
+
+/// The onramp's fax mail (samples/mail/fax-swaks.eml, from `FAX=+12125550100@onramp.test`),
+/// asking for an MDN at that same address.
+pub fn onramp_fax_asking_mdn() -> String {
+    let path = format!("{}/samples/mail/fax-swaks.eml", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(path).unwrap().replacen(
+        "Subject:",
+        "Disposition-Notification-To: <FAX=+12125550100@onramp.test>\r\nSubject:",
+        1,
+    )
 }
 
 /// One HTTP GET to 127.0.0.1, returning the body.

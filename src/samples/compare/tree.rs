@@ -42,14 +42,8 @@ fn part(
         (Body::Multipart(e), Body::Multipart(a))
             if exp.content_type.mime == "multipart/related" =>
         {
-            children(
-                &root_first(exp, e),
-                &related_order(&root_first(exp, e), &root_first(act, a)),
-                path,
-                prefix,
-                depth,
-                out,
-            )
+            let e = root_first(exp, e);
+            children(&e, &related_order(&e, &root_first(act, a)), path, prefix, depth, out)
         }
         (Body::Multipart(e), Body::Multipart(a)) => children(e, a, path, prefix, depth, out),
         (Body::Multipart(_), _) | (_, Body::Multipart(_)) => {
